@@ -1,0 +1,91 @@
+"""Find assignments in a course folder and read their `assignment.toml`.
+
+    course/
+      assignments/<name>/assignment.toml   what the student must write, banned calls, points of hidden tests
+      assignments/<name>/<module>.py       the stub (and its notebook twin), test_*.py public tests
+      reference/<name>/<module>.py         the solution, test_*.py hidden tests (instructors only)
+"""
+import importlib.util
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+COURSE_VARIABLE = "GRADE_COURSE"
+DEFAULT_COURSE = Path(__file__).resolve().parents[1]
+
+
+class AssignmentError(Exception):
+    """An assignment is unknown or its definition is broken; the message says which and how to fix it."""
+
+
+@dataclass(frozen=True)
+class Assignment:
+    name: str
+    title: str
+    module: str
+    functions: tuple[str, ...]
+    public_dir: Path
+    reference_dir: Path
+    banned: dict = field(default_factory=dict)  # function -> qualified names it may not call
+    timeout: float = 10.0
+    hidden_tests: int = 0
+    hidden_points: float = 0.0
+
+    @property
+    def has_reference(self) -> bool:
+        return (self.reference_dir / f"{self.module}.py").is_file()
+
+    @property
+    def public_tests(self) -> list[Path]:
+        return sorted(self.public_dir.glob("test_*.py"))
+
+    @property
+    def hidden_test_files(self) -> list[Path]:
+        return sorted(self.reference_dir.glob("test_*.py")) if self.has_reference else []
+
+    @property
+    def all_banned(self) -> tuple[str, ...]:
+        return tuple(sorted({name for names in self.banned.values() for name in names}))
+
+    def load_reference(self):
+        """Import the reference solution in the grader, under a name of its own."""
+        path = self.reference_dir / f"{self.module}.py"
+        spec = importlib.util.spec_from_file_location(f"reference_{self.name}_{self.module}", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+
+
+def course_root() -> Path:
+    """The course folder: $GRADE_COURSE, or the folder this package was installed from."""
+    return Path(os.environ.get(COURSE_VARIABLE) or DEFAULT_COURSE)
+
+
+def list_assignments(course: Path | None = None) -> list[Assignment]:
+    """Every assignment of the course, by name."""
+    course = course or course_root()
+    return [load_assignment(path.parent.name, course)
+            for path in sorted((course / "assignments").glob("*/assignment.toml"))]
+
+
+def load_assignment(name: str, course: Path | None = None) -> Assignment:
+    """Read one assignment's definition; raise AssignmentError naming the known ones when it is unknown."""
+    course = course or course_root()
+    config_path = course / "assignments" / name / "assignment.toml"
+    if not config_path.is_file():
+        known = ", ".join(p.parent.name for p in sorted((course / "assignments").glob("*/assignment.toml")))
+        raise AssignmentError(f"Unknown assignment {name!r}; the course at {course} has: {known or 'none'}.")
+    try:
+        config = tomllib.loads(config_path.read_text())
+        hidden = config.get("hidden", {})
+        return Assignment(
+            name=name, title=config["title"], module=config["module"], functions=tuple(config["functions"]),
+            public_dir=config_path.parent, reference_dir=course / "reference" / name,
+            banned={function: tuple(group["calls"]) for group in config.get("banned", [])
+                    for function in group["functions"]},
+            timeout=float(config.get("timeout", 10.0)),
+            hidden_tests=int(hidden.get("tests", 0)), hidden_points=float(hidden.get("points", 0)),
+        )
+    except (KeyError, TypeError, ValueError, tomllib.TOMLDecodeError) as error:
+        raise AssignmentError(f"Invalid {config_path}: {type(error).__name__}: {error}.") from None

@@ -1,0 +1,184 @@
+"""Compare what the student's code returned with what was expected.
+
+Tolerances follow the dtype: a float32 result gets about float32's precision
+(rtol 1e-5), a float64 one about float64's (rtol 1e-7), so a correct
+implementation that sums in another order still passes. When a result is wrong
+and equals a known wrong variant of the reference, the sentence names that
+mistake.
+"""
+import copy
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from autograder.feedback import StudentFault, describe, describe_call
+from autograder.sandbox.remote import Remote
+from autograder.seeding import seed_everything
+
+TOLERANCES = {  # dtype -> (rtol, atol)
+    "float16": (1e-3, 1e-4), "bfloat16": (1e-2, 1e-3),
+    "float32": (1e-5, 1e-6), "complex64": (1e-5, 1e-6),
+    "float64": (1e-7, 1e-10), "complex128": (1e-7, 1e-10),
+}
+EXACT = (0.0, 0.0)
+MISTAKE_SUFFIX = " This looks like a known mistake: {message}."
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A named wrong variant of the reference: what a common mistake would return."""
+    message: str
+    variant: Callable
+
+
+def call_seeded(function, args=(), kwargs=None, seed: int | None = None):
+    """Call a student proxy or a local function with python, numpy and torch seeded alike."""
+    kwargs = kwargs or {}
+    if isinstance(function, Remote):
+        return function.seeded(seed)(*args, **kwargs) if seed is not None else function(*args, **kwargs)
+    if seed is not None:
+        seed_everything(seed)
+    return function(*copy.deepcopy(args), **copy.deepcopy(kwargs))
+
+
+def expect_same(student_function, reference_function, *args, seed: int | None = None, mistakes=(),
+                rtol: float | None = None, atol: float | None = None, call: str | None = None, **kwargs):
+    """Call student and reference alike and expect the same result; return the student's."""
+    call = call or describe_call(student_function.label, args, kwargs)
+    got = call_seeded(student_function, args, kwargs, seed)
+    expected = call_seeded(reference_function, args, kwargs, seed)
+    known = [(m.message, call_seeded(m.variant, args, kwargs, seed)) for m in mistakes]
+    expect_close(got, expected, call=call, rtol=rtol, atol=atol, mistakes=known)
+    return got
+
+
+def expect_close(got, expected, *, call: str, rtol: float | None = None, atol: float | None = None,
+                 mistakes=(), accept=()) -> None:
+    """Expect `got` to equal `expected` (or one of the other correct values in `accept`) within dtype-aware
+    tolerances; otherwise fail, naming the known mistake `(message, value)` it matches."""
+    difference = mismatch(got, expected, rtol, atol)
+    if difference is None or any(mismatch(got, value, rtol, atol) is None for value in accept):
+        return
+    sentence = f"{call} returned {describe(got)}; expected {describe(expected)}{difference}."
+    for message, value in mistakes:
+        if mismatch(got, value, rtol, atol) is None:
+            sentence += MISTAKE_SUFFIX.format(message=message)
+            break
+    raise StudentFault(sentence)
+
+
+def expect_equal(got, expected, *, call: str, mistakes=()) -> None:
+    """Expect an exact match (integers, indices, strings, shapes)."""
+    expect_close(got, expected, call=call, rtol=0.0, atol=0.0, mistakes=mistakes)
+
+
+def expect_raises(error: type[BaseException], function, *args, call: str | None = None, **kwargs) -> None:
+    """Expect the student's call to raise `error` (or a subclass of it)."""
+    from autograder.sandbox.remote import RaisedError
+
+    call = call or describe_call(function.label, args, kwargs)
+    try:
+        got = function(*args, **kwargs)
+    except RaisedError as raised:
+        if error.__name__ in raised.mro:
+            return
+        raise StudentFault(f"{call} raised {raised.type}; expected {error.__name__}.") from None
+    raise StudentFault(f"{call} returned {describe(got)}; expected it to raise {error.__name__}.")
+
+
+def expect_that(condition: bool, sentence: str) -> None:
+    """Fail with `sentence` unless `condition` holds: for properties no value comparison expresses."""
+    if not condition:
+        raise StudentFault(sentence)
+
+
+def mismatch(got, expected, rtol: float | None = None, atol: float | None = None) -> str | None:
+    """Say how `got` differs from `expected` (a clause starting with ' ' or ''), or None when it matches."""
+    torch = _torch()
+    if isinstance(expected, torch.Tensor):
+        if not isinstance(got, torch.Tensor):
+            return f" (a {_kind(got)}, not a torch tensor)"
+        return _array_mismatch(_numpy(got), _numpy(expected), _dtype(got), _dtype(expected), rtol, atol)
+    if isinstance(expected, np.ndarray):
+        if not isinstance(got, np.ndarray):
+            return f" (a {_kind(got)}, not a numpy array)"
+        return _array_mismatch(got, expected, str(got.dtype), str(expected.dtype), rtol, atol)
+    if isinstance(expected, (list, tuple)):
+        return _sequence_mismatch(got, expected, rtol, atol)
+    if isinstance(expected, dict):
+        if not isinstance(got, dict) or set(got) != set(expected):
+            return " (different keys)"
+        return next((f" (at key {key!r}{m})" for key in expected
+                     if (m := mismatch(got[key], expected[key], rtol, atol)) is not None), None)
+    if isinstance(expected, (bool, np.bool_, str)) or expected is None:
+        return None if _plain(got) == _plain(expected) and type(_plain(got)) is type(_plain(expected)) else ""
+    if isinstance(expected, (int, float, np.number)):
+        if isinstance(got, (bool, np.bool_)) or not isinstance(got, (int, float, np.number)):
+            return f" (a {_kind(got)}, not a number)"
+        return _array_mismatch(np.asarray(got), np.asarray(expected), "float64", "float64", rtol, atol)
+    raise TypeError(f"cannot compare with an expected {type(expected).__name__}")
+
+
+def _array_mismatch(got, expected, got_dtype, expected_dtype, rtol, atol) -> str | None:
+    if got.shape != expected.shape:
+        return f" (shape {tuple(got.shape)} instead of {tuple(expected.shape)})"
+    if expected.dtype.kind == "b" or expected.dtype.kind in "iu" and got.dtype.kind in "iub":
+        rtol, atol = EXACT if rtol is None else (rtol, atol or 0.0)
+    default_rtol, default_atol = _tolerance(got_dtype, expected_dtype)
+    rtol = default_rtol if rtol is None else rtol
+    atol = default_atol if atol is None else atol
+    got64, expected64 = got.astype(np.complex128 if np.iscomplexobj(got) else np.float64), expected.astype(
+        np.complex128 if np.iscomplexobj(expected) else np.float64)
+    close = np.isclose(got64, expected64, rtol=rtol, atol=atol, equal_nan=True)
+    if close.all():
+        return None
+    where = tuple(int(i) for i in np.argwhere(~close)[0])
+    if got.ndim == 0:
+        return f" (off by {abs(got64 - expected64).item():.3g}; the tolerance is rtol={rtol:g}, atol={atol:g})"
+    count = int((~close).sum())
+    return (f" ({count} of {close.size} values differ; first at index {where}: "
+            f"{got64[where]:.8g} instead of {expected64[where]:.8g})")
+
+
+def _sequence_mismatch(got, expected, rtol, atol) -> str | None:
+    if not isinstance(got, (list, tuple)):
+        return f" (a {_kind(got)}, not a {type(expected).__name__} of {len(expected)})"
+    if len(got) != len(expected):
+        return f" ({len(got)} items instead of {len(expected)})"
+    for index, (item, wanted) in enumerate(zip(got, expected)):
+        difference = mismatch(item, wanted, rtol, atol)
+        if difference is not None:
+            return f" (item {index} is {describe(item)} instead of {describe(wanted)}{difference})"
+    return None
+
+
+def _tolerance(*dtypes: str) -> tuple[float, float]:
+    """The loosest tolerance among the dtypes involved: float32 on either side limits precision."""
+    known = [TOLERANCES[d] for d in dtypes if d in TOLERANCES] or [TOLERANCES["float64"]]
+    return max(t[0] for t in known), max(t[1] for t in known)
+
+
+def _kind(value) -> str:
+    if isinstance(value, Remote):
+        return f"{value.remote_type} object"
+    return type(value).__name__
+
+
+def _plain(value):
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _numpy(tensor) -> np.ndarray:
+    torch = _torch()
+    return tensor.detach().float().numpy() if tensor.dtype == torch.bfloat16 else tensor.detach().numpy()
+
+
+def _dtype(tensor) -> str:
+    return str(tensor.dtype).removeprefix("torch.")
+
+
+def _torch():
+    import torch
+
+    return torch

@@ -1,0 +1,84 @@
+"""The words of a lost point: the exception that carries them and how values read.
+
+Every sentence a student reads names the call first, then what came back, then
+what was expected: "dropout(x, p=0.5) returned ...; expected ...". The helpers
+here give values and calls a short, stable description so every check and every
+sandbox outcome speaks the same way.
+"""
+import numpy as np
+
+SHORT_ITEMS = 6
+MAX_DESCRIPTION = 160
+DEFAULT_DTYPES = {"tensor": "float32", "array": "float64"}  # what torch and numpy print without a dtype
+
+
+class StudentFault(AssertionError):
+    """A lost point whose message is the sentence the student reads."""
+
+
+def describe(value) -> str:
+    """Describe a value in a few words: small values in full, large ones by type and shape."""
+    text = _describe(value)
+    return text if len(text) <= MAX_DESCRIPTION else text[:MAX_DESCRIPTION - 3] + "..."
+
+
+def describe_call(label: str, args=(), kwargs=None) -> str:
+    """Write a call the way the student would have typed it: `dropout(a float32 tensor of shape (1000,), p=0.5)`."""
+    parts = [describe(arg) for arg in args]
+    parts += [f"{key}={describe(value)}" for key, value in (kwargs or {}).items()]
+    return f"{label}({', '.join(parts)})"
+
+
+def _describe(value) -> str:
+    torch = _torch()
+    if torch is not None and isinstance(value, torch.Tensor):
+        return _describe_array(value.detach().cpu().numpy() if value.dtype != torch.bfloat16 else
+                               value.detach().float().numpy(), "tensor", str(value.dtype).removeprefix("torch."))
+    if isinstance(value, np.ndarray):
+        return _describe_array(value, "array", str(value.dtype))
+    if isinstance(value, (float, np.floating)):
+        return f"{float(value):.10g}"
+    if isinstance(value, (bool, int, np.integer, np.bool_)) or value is None:
+        return repr(value.item() if isinstance(value, np.generic) else value)
+    if isinstance(value, str):
+        return repr(value) if len(value) <= 60 else repr(value[:57] + "...")
+    if isinstance(value, (list, tuple)):
+        return _describe_sequence(value)
+    if isinstance(value, dict):
+        return f"a dict with keys {', '.join(map(str, list(value)[:SHORT_ITEMS]))}"
+    if torch is not None and isinstance(value, torch.nn.Module):
+        return _describe_module(value)
+    label = getattr(value, "label", None)  # proxies of objects in the child know how they were made
+    if isinstance(label, str):
+        return label
+    return getattr(value, "__name__", None) or f"a {type(value).__name__} object"
+
+
+def _describe_array(array: np.ndarray, kind: str, dtype: str) -> str:
+    suffix = "" if dtype == DEFAULT_DTYPES[kind] else f", dtype={dtype}"
+    if array.size <= SHORT_ITEMS:
+        values = np.array2string(array, precision=8, separator=", ", floatmode="maxprec")
+        return f"{kind}({values}{suffix})"
+    return f"a {dtype} {kind} of shape {tuple(array.shape)}"
+
+
+def _describe_sequence(value) -> str:
+    opening, closing = ("[", "]") if isinstance(value, list) else ("(", ")")
+    if len(value) > SHORT_ITEMS:
+        return f"a {type(value).__name__} of {len(value)} items"
+    inner = ", ".join(describe(item) for item in value)
+    return opening + inner + ("," if len(value) == 1 and closing == ")" else "") + closing
+
+
+def _describe_module(module) -> str:
+    children = list(module.children())
+    if children:
+        inner = ", ".join(_describe_module(child) for child in children[:SHORT_ITEMS])
+        return f"{type(module).__name__}({inner}{', ...' if len(children) > SHORT_ITEMS else ''})"
+    return f"{type(module).__name__}({module.extra_repr()})"
+
+
+def _torch():
+    import sys
+
+    return sys.modules.get("torch")

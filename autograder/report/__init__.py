@@ -1,0 +1,43 @@
+"""What a grading run found: one result per test, and what the student should know besides."""
+from dataclasses import dataclass
+
+PASSED, FAILED, ERROR = "passed", "failed", "error"
+
+
+@dataclass(frozen=True)
+class TestResult:
+    name: str            # "<function or class>: <what it checks>"
+    score: float
+    max_score: float
+    status: str          # PASSED, FAILED, or ERROR for a fault of the grader itself
+    feedback: str        # the sentence for a lost point; empty when passed
+    hidden: bool         # from the instructor's hidden suite rather than the public tests
+    number: int
+
+    @property
+    def function(self) -> str:
+        return self.name.split(":", 1)[0]
+
+
+@dataclass(frozen=True)
+class Report:
+    assignment: str
+    title: str
+    submission: str
+    results: tuple[TestResult, ...]
+    notes: tuple[str, ...] = ()           # skipped cells, statements that failed to load, protections missing
+    layers: tuple[str, ...] = ()          # what confined the student's code
+    duration: float = 0.0
+    hidden_not_run: tuple[int, float] = (0, 0.0)  # tests and points the student cannot see here
+
+    @property
+    def score(self) -> float:
+        return sum(r.score for r in self.results)
+
+    @property
+    def max_score(self) -> float:
+        return sum(r.max_score for r in self.results)
+
+    @property
+    def all_passed(self) -> bool:
+        return all(r.status == PASSED for r in self.results)

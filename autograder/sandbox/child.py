@@ -1,0 +1,174 @@
+"""The sandboxed child's side: load the student's code, then answer calls.
+
+The zygote forks this process, confines it (layers.confine) and hands it one end of
+a socket. From then on it loops: read a request frame, do it, write an answer
+frame. Everything the student's code raises, BaseException included, is turned
+into text before it crosses back; objects that are not plain data stay here and
+the grader gets a handle to them.
+
+Requests (pickled by the grader):
+    {"op": "load", "module": name, "chunks": [Chunk, ...], "banned": [qualname, ...]}
+    {"op": "call", "target": ref, "args": tuple, "kwargs": dict, "seed": int | None}
+    {"op": "getattr", "target": ref, "name": str}
+where `ref` is a reference the grader's pickler wrote (see `_resolve`).
+"""
+import functools
+import importlib
+import os
+import sys
+import traceback
+import types
+
+from autograder.sandbox import wire
+from autograder.seeding import seed_everything
+from autograder.submission import compile_chunk
+
+MAX_MESSAGE = 2000
+MAX_TRACEBACK = 4000
+
+
+def serve(sock, layers: tuple[str, ...]) -> None:
+    """Say which layers confine this process, then answer requests until the grader hangs up."""
+    server = _Server()
+    # Sent before any student code runs, so the code cannot change what is reported.
+    wire.send_frame(sock, wire.dump_answer({"value": {"layers": list(layers)}}, server.keep))
+    while True:
+        try:
+            payload = wire.recv_frame(sock)
+        except (wire.ChannelClosed, wire.BadAnswer):
+            os._exit(0)
+        wire.send_frame(sock, server.answer(payload))
+
+
+class _Server:
+    def __init__(self):
+        self.module = None
+        self.objects: dict[int, object] = {}
+        self.ids: dict[int, int] = {}
+        self.banned_calls: list[str] = []
+        self.filenames: set[str] = set()
+
+    def resolve(self, reference):
+        """Turn a reference written by the grader's pickler into the object it names."""
+        kind, detail = reference
+        if kind == "attr":
+            return functools.reduce(getattr, detail, self.module)
+        if kind == "handle":
+            return self.objects[detail]
+        raise ValueError(f"unknown reference {kind!r}")
+
+    def keep(self, value) -> int:
+        """Store an object that is not plain data and return its handle id."""
+        if id(value) not in self.ids:
+            handle = len(self.objects) + 1
+            self.objects[handle], self.ids[id(value)] = value, handle
+        return self.ids[id(value)]
+
+    def answer(self, payload: bytes) -> bytes:
+        """Do one request and encode its answer; never raise."""
+        self.banned_calls.clear()
+        try:
+            request = wire.load_request(payload, self.resolve)
+            answer = getattr(self, "_" + request["op"])(request)
+        except BaseException as error:  # the student's code may raise anything, SystemExit included
+            answer = {"raised": self._describe(error)}
+        answer["banned"] = sorted(set(self.banned_calls))
+        try:
+            return wire.dump_answer(answer, self.keep)
+        except BaseException as error:  # encoding can run student code (tensor subclasses, properties)
+            return wire.dump_answer({"raised": self._describe(error), "banned": answer["banned"]}, self.keep)
+
+    def _load(self, request):
+        _trace_banned_calls(request["banned"], self.banned_calls)
+        self.module = types.ModuleType(request["module"])
+        self.module.__file__ = request["chunks"][0].filename if request["chunks"] else request["module"]
+        sys.modules[request["module"]] = self.module
+        notes = []
+        for chunk in request["chunks"]:
+            self.filenames.add(chunk.filename)
+            try:
+                exec(compile_chunk(chunk), self.module.__dict__)
+            except BaseException as error:
+                if not chunk.tolerant:
+                    return {"raised": self._describe(error)}
+                described = self._describe(error)
+                notes.append(f"{chunk.filename}, line {chunk.first_line}: {described['type']}: "
+                             f"{described['message']} (statement skipped)")
+        return {"value": {"notes": notes, "names": sorted(self.module.__dict__)}}
+
+    def _call(self, request):
+        target = request["target"]
+        if request["seed"] is not None:
+            seed_everything(request["seed"])
+        return {"value": target(*request["args"], **request["kwargs"])}
+
+    def _getattr(self, request):
+        return {"value": getattr(request["target"], request["name"])}
+
+    def _describe(self, error: BaseException) -> dict:
+        """Turn an exception into text, keeping only the frames of the student's own files."""
+        frames = [frame for frame in traceback.extract_tb(error.__traceback__) if frame.filename in self.filenames]
+        described = {
+            "type": type(error).__name__,
+            "mro": [kind.__name__ for kind in type(error).__mro__],
+            "message": _safe_str(error)[:MAX_MESSAGE],
+            "traceback": "".join(traceback.format_list(frames))[-MAX_TRACEBACK:],
+            "line": [frames[-1].filename, frames[-1].lineno] if frames else None,
+        }
+        if isinstance(error, SystemExit):
+            described["message"] = f"sys.exit({_safe_str(error.code)[:100]}) was called"
+        return described
+
+
+def _safe_str(value) -> str:
+    try:
+        return str(value)
+    except BaseException:  # a hostile __str__ must not break the answer
+        return f"<{type(value).__name__} whose str() failed>"
+
+
+def _trace_banned_calls(qualnames, log: list) -> None:
+    """Wrap each banned library routine so that calling it is recorded in `log`."""
+    for qualname in qualnames:
+        owner, name = _owner_of(qualname)
+        if owner is None:
+            continue
+        original = getattr(owner, name)
+        if isinstance(original, type):
+            _trace_class(original, qualname, log)
+        else:
+            setattr(owner, name, _traced(original, qualname, log))
+
+
+def _owner_of(qualname: str):
+    """Find the module or class holding `qualname`'s last part; (None, None) when it does not exist."""
+    parts = qualname.split(".")
+    for split in range(len(parts) - 1, 0, -1):
+        try:
+            owner = importlib.import_module(".".join(parts[:split]))
+        except ImportError:
+            continue
+        try:
+            owner = functools.reduce(getattr, parts[split:-1], owner)
+        except AttributeError:
+            return None, None
+        return (owner, parts[-1]) if hasattr(owner, parts[-1]) else (None, None)
+    return None, None
+
+
+def _traced(function, qualname, log):
+    @functools.wraps(function)
+    def traced(*args, **kwargs):
+        log.append(qualname)
+        return function(*args, **kwargs)
+    return traced
+
+
+def _trace_class(cls, qualname, log):
+    original_init = cls.__init__
+
+    @functools.wraps(original_init)
+    def traced_init(self, *args, **kwargs):
+        log.append(qualname)
+        original_init(self, *args, **kwargs)
+    cls.__init__ = traced_init

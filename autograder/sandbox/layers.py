@@ -1,0 +1,524 @@
+"""Confine a freshly forked child before it runs untrusted student code.
+
+The zygote (a process that already imported torch and numpy) uses this module so:
+
+    zygote   probe(confinement) -> Capabilities          once, before any fork
+      fork   child: enter_pid_namespace()                 setsid; with namespaces the child
+               fork   PID 1 of a new pid namespace        only waits, then exits as PID 1 did
+                      confine(confinement, caps, fds)     the layers; then the student code
+    zygote   sweep(caps, confinement)                     after a run without namespaces
+
+Layers, in the order confine() applies them: close inherited fds; mount, net, ipc
+and uts namespaces with a private, read-only view of / (scratch excepted), an empty
+tmpfs over each hidden dir and a /proc of the new pid namespace; rlimits; cwd =
+scratch; no new privileges; Landlock (read-only allowlist, read-write scratch, no
+TCP, no signals or abstract sockets outside the sandbox); an empty capability
+bounding set, then the uid drop, then no capabilities at all. A layer the machine
+refuses is skipped and left out of the phrases confine() returns for the report.
+"""
+from __future__ import annotations
+
+import ctypes
+import errno
+import glob
+import importlib.util
+import os
+import resource
+import select
+import signal
+import stat
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NoReturn
+
+CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
+CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x10000000, 0x20000000, 0x40000000
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 0x1, 0x2, 0x4, 0x8
+MS_BIND, MS_REC, MS_PRIVATE = 0x1000, 0x4000, 0x40000
+PR_SET_PDEATHSIG, PR_CAPBSET_READ, PR_CAPBSET_DROP = 1, 23, 24
+PR_SET_NO_NEW_PRIVS, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL = 38, 47, 4
+LINUX_CAPABILITY_VERSION_3 = 0x20080522
+AT_FDCWD, AT_RECURSIVE, MOUNT_ATTR_RDONLY = -100, 0x8000, 0x1
+SYS_MOUNT_SETATTR = 442
+SYS_LANDLOCK_CREATE_RULESET, SYS_LANDLOCK_ADD_RULE, SYS_LANDLOCK_RESTRICT_SELF = 444, 445, 446
+LANDLOCK_CREATE_RULESET_VERSION, LANDLOCK_RULE_PATH_BENEATH = 1, 1
+# Landlock rights (uapi landlock.h); ABI 1 knows bits 0-12, then REFER (2), TRUNCATE (3), IOCTL_DEV (5).
+FS_EXECUTE, FS_WRITE_FILE, FS_READ_FILE, FS_READ_DIR = 1 << 0, 1 << 1, 1 << 2, 1 << 3
+FS_TRUNCATE, FS_IOCTL_DEV = 1 << 14, 1 << 15
+FS_READ_ONLY = FS_EXECUTE | FS_READ_FILE | FS_READ_DIR
+FS_FILE_RIGHTS = FS_EXECUTE | FS_WRITE_FILE | FS_READ_FILE | FS_TRUNCATE | FS_IOCTL_DEV
+NET_BIND_TCP_AND_CONNECT_TCP = 0b11  # from ABI 4
+SCOPE_ABSTRACT_UNIX_SOCKET_AND_SIGNAL = 0b11  # from ABI 6
+LANDLOCK_HINTS = {
+    errno.ENOSYS: "this kernel was built without Landlock",
+    errno.EOPNOTSUPP: "Landlock is built in but not enabled (see the lsm= boot parameter)",
+}
+DEFAULT_READABLE = ("/usr", "/etc/ld.so.cache", "/dev/urandom", "/proc/self", "/proc/cpuinfo",
+                    "/sys/devices/system/cpu")
+IMPORTED_PACKAGES = ("numpy", "torch")
+MAX_FD = 2**31 - 1
+EXIT_ORPHANED = 137  # what the death signal would have given: 128 + SIGKILL
+
+_libc = ctypes.CDLL(None, use_errno=True)
+_libc.syscall.restype = ctypes.c_long
+# The read end of a pipe whose write end only the waiting parent holds: EOF = parent gone.
+_lifeline: int | None = None
+
+
+@dataclass(frozen=True)
+class Confinement:
+    scratch: Path
+    readable: tuple[Path, ...] = ()
+    hidden: tuple[Path, ...] = ()
+    memory_bytes: int = 3 * 2**30
+    cpu_seconds: int = 60
+    file_bytes: int = 16 * 2**20
+    open_files: int = 64
+    processes: int = 64
+    unprivileged_uid: int = 65534
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    namespaces: bool
+    landlock_abi: int
+    uid_drop: bool
+    notes: tuple[str, ...]
+
+
+class _RulesetAttr(ctypes.Structure):
+    _fields_ = [("handled_access_fs", ctypes.c_uint64), ("handled_access_net", ctypes.c_uint64),
+                ("scoped", ctypes.c_uint64)]
+
+
+class _PathBeneathAttr(ctypes.Structure):
+    _pack_ = 1  # packed in landlock.h: 12 bytes
+    _fields_ = [("allowed_access", ctypes.c_uint64), ("parent_fd", ctypes.c_int32)]
+
+
+class _MountAttr(ctypes.Structure):
+    _fields_ = [("attr_set", ctypes.c_uint64), ("attr_clr", ctypes.c_uint64),
+                ("propagation", ctypes.c_uint64), ("userns_fd", ctypes.c_uint64)]
+
+
+class _CapHeader(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+
+class _CapData(ctypes.Structure):
+    _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32),
+                ("inheritable", ctypes.c_uint32)]
+
+
+def _check(result: int) -> int:
+    """Turn a failed libc call into OSError, so every layer fails the same way."""
+    if result < 0:
+        code = ctypes.get_errno()
+        raise OSError(code, os.strerror(code))
+    return result
+
+
+def _syscall(number: int, *args) -> int:
+    """Call a raw syscall with every integer widened to a long, as the kernel reads full registers."""
+    wide = [ctypes.c_long(arg) if isinstance(arg, int) else arg for arg in args]
+    return _check(_libc.syscall(ctypes.c_long(number), *wide))
+
+
+def _prctl(option: int, value: int) -> int:
+    """Call prctl with one argument, the unused ones zero as the kernel demands."""
+    return _check(_libc.prctl(option, ctypes.c_ulong(value), 0, 0, 0))
+
+
+def _mount(source: str | None, target: str, fstype: str | None, flags: int, data: str | None) -> None:
+    """Call mount(2), encoding the paths the way the filesystem expects."""
+    source_b, target_b, fstype_b, data_b = (None if text is None else os.fsencode(text)
+                                            for text in (source, target, fstype, data))
+    _check(_libc.mount(source_b, target_b, fstype_b, ctypes.c_ulong(flags), data_b))
+
+
+def _describe(code: int) -> str:
+    """Name an errno the way the man pages do, so a note can be searched for."""
+    return f"{errno.errorcode.get(code, code)} ({os.strerror(code)})"
+
+
+def probe(confinement: Confinement) -> Capabilities:
+    """Find which layers this machine allows, once, so each child need not try and fail."""
+    notes = []
+    namespace_error = _probe_namespaces()
+    if namespace_error:
+        notes.append(f"namespaces skipped: {namespace_error}")
+    abi, landlock_error = _probe_landlock()
+    if landlock_error:
+        notes.append(f"landlock skipped: {landlock_error}")
+    uid_error = _uid_drop_obstacle(confinement)
+    if uid_error:
+        notes.append(f"uid drop skipped: {uid_error}")
+    return Capabilities(namespace_error is None, abi, uid_error is None, tuple(notes))
+
+
+def _probe_namespaces() -> str | None:
+    """Create the namespaces in a throwaway fork, so the zygote itself stays where it is."""
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            _unshare_pid_namespace()
+            _unshare_namespaces()
+            code = 0
+        except OSError as error:
+            code = error.errno or 1
+        finally:
+            os._exit(code)
+    code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+    if code == 0:
+        return None
+    if code < 0:
+        return f"the probing process died of signal {-code}"
+    return f"unshare or mount failed with {_describe(code)}"
+
+
+def _probe_landlock() -> tuple[int, str | None]:
+    """Ask the kernel for its Landlock ABI version, 0 with the reason when there is none."""
+    machine = os.uname().machine
+    if machine != "x86_64":
+        return 0, f"its syscall numbers are only set for x86_64, and this machine is {machine}"
+    abi = _libc.syscall(ctypes.c_long(SYS_LANDLOCK_CREATE_RULESET), None, ctypes.c_long(0),
+                        ctypes.c_long(LANDLOCK_CREATE_RULESET_VERSION))
+    if abi > 0:
+        return abi, None
+    code = ctypes.get_errno()
+    return 0, f"the kernel answered {_describe(code)}: {LANDLOCK_HINTS.get(code, 'unknown reason')}"
+
+
+def _uid_drop_obstacle(confinement: Confinement) -> str | None:
+    """Say why the child could not work as the unprivileged uid, or None when it can."""
+    if os.geteuid() != 0:
+        return f"the grader does not run as root (uid {os.geteuid()})"
+    uid = confinement.unprivileged_uid
+    needed = [sys.base_prefix, sys.prefix, os.path.dirname(os.__file__), *_package_dirs(),
+              *map(str, confinement.readable)]
+    for path in needed:
+        blocker = _blocking_component(path, uid, final_access=os.R_OK | os.X_OK)
+        if blocker:
+            return f"{path} is not readable by uid {uid} ({blocker})"
+    parent = os.path.dirname(os.path.abspath(confinement.scratch))
+    blocker = _blocking_component(parent, uid, final_access=os.X_OK)
+    return f"scratch {confinement.scratch} cannot be reached by uid {uid} ({blocker})" if blocker else None
+
+
+def _package_dirs() -> list[str]:
+    """List the dirs of the heavy packages, found without importing them, since some may be absent."""
+    dirs = []
+    for name in IMPORTED_PACKAGES:
+        module = sys.modules.get(name)
+        spec = module.__spec__ if module else importlib.util.find_spec(name)
+        if spec and spec.submodule_search_locations:
+            dirs.append(list(spec.submodule_search_locations)[0])
+    return dirs
+
+
+def _blocking_component(path: str, uid: int, final_access: int) -> str | None:
+    """Return the first component of path that uid may not pass or read, judged by mode bits alone."""
+    real = Path(os.path.realpath(path))
+    for component in [*reversed(real.parents), real]:
+        try:
+            info = os.stat(component)
+        except OSError as error:
+            return f"{component}: {os.strerror(error.errno)}"
+        wanted = final_access if component == real else os.X_OK
+        if not stat.S_ISDIR(info.st_mode):
+            wanted &= ~os.X_OK
+        shift = 6 if info.st_uid == uid else 3 if info.st_gid == uid else 0  # the gid becomes the uid
+        if (info.st_mode >> shift) & wanted != wanted:
+            return f"{component} is mode {stat.S_IMODE(info.st_mode):04o}, owner uid {info.st_uid}"
+    return None
+
+
+def enter_pid_namespace() -> None:
+    """Become PID 1 of a new pid namespace, so that killing this process's parent kills everything."""
+    global _lifeline
+    try:
+        os.setsid()  # killpg(child pid) then reaches every process, with namespaces or without
+    except OSError:
+        pass  # already a group leader
+    parent = os.getppid()
+    try:
+        _unshare_pid_namespace()
+    except OSError:
+        _arm_death_signal(parent)
+        return
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # a zygote ignoring SIGCHLD would make waitpid fail
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid:
+        os.close(read_end)
+        _wait_and_mirror(pid)
+    os.close(write_end)
+    _lifeline = read_end
+    _arm_death_signal(parent)
+
+
+def _unshare_pid_namespace() -> None:
+    """Unshare the pid namespace, inside a new user namespace when not root, which only root can skip."""
+    if os.geteuid() == 0:
+        _check(_libc.unshare(CLONE_NEWPID))
+        return
+    uid, gid = os.geteuid(), os.getegid()
+    _check(_libc.unshare(CLONE_NEWUSER | CLONE_NEWPID))
+    for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"), ("gid_map", f"{gid} {gid} 1")):
+        with open(f"/proc/self/{name}", "w") as file:
+            file.write(text)
+
+
+def _wait_and_mirror(pid: int) -> NoReturn:
+    """Wait for PID 1 and end the same way, so the caller reads the real outcome from the pid it knows."""
+    code = 1
+    try:
+        status = os.waitpid(pid, 0)[1]
+        if os.WIFSIGNALED(status):
+            number = os.WTERMSIG(status)
+            resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # the crash was PID 1's, not ours
+            if number not in (signal.SIGKILL, signal.SIGSTOP):
+                signal.signal(number, signal.SIG_DFL)
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {number})
+            os.kill(os.getpid(), number)
+        code = os.waitstatus_to_exitcode(status)
+    finally:
+        os._exit(code if code >= 0 else 1)
+
+
+def _arm_death_signal(parent: int) -> None:
+    """Get SIGKILL when the parent dies, and exit if it already has, since only later deaths signal."""
+    _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if _lifeline is not None:
+        gone = bool(select.select([_lifeline], [], [], 0)[0])
+    else:
+        gone = os.getppid() != parent
+    if gone:
+        os._exit(EXIT_ORPHANED)
+
+
+def confine(confinement: Confinement, capabilities: Capabilities, keep_fds: tuple[int, ...]) -> tuple[str, ...]:
+    """Apply every layer the machine allows, in an order where each still has the rights it needs."""
+    global _lifeline
+    _close_fds(keep_fds)
+    applied = []
+    if capabilities.namespaces:
+        applied += _attempt(_isolate, confinement)
+    applied += _attempt(_set_limits, confinement, capabilities)
+    if capabilities.uid_drop:
+        os.chown(confinement.scratch, confinement.unprivileged_uid, confinement.unprivileged_uid)
+    os.chdir(confinement.scratch)  # after the bind mount, or the cwd would be the read-only one
+    applied += _attempt(_no_new_privileges)
+    if capabilities.landlock_abi:
+        applied += _attempt(_landlock_restrict, confinement, capabilities.landlock_abi)
+    applied += _drop_privileges(confinement, capabilities)
+    if _lifeline is not None:
+        os.close(_lifeline)
+        _lifeline = None
+    return tuple(applied)
+
+
+def _attempt(layer, *args) -> list[str]:
+    """Apply one layer and return its phrases, or none when the machine refuses it, as that is not fatal."""
+    try:
+        return layer(*args)
+    except OSError:
+        return []
+
+
+def _close_fds(keep_fds: tuple[int, ...]) -> None:
+    """Close every inherited fd but the standard ones and keep_fds, so no parent secret stays reachable."""
+    low = 0
+    for fd in sorted({0, 1, 2, *keep_fds, *([] if _lifeline is None else [_lifeline])}):
+        if fd > low:
+            os.closerange(low, fd)
+        low = max(low, fd + 1)
+    os.closerange(low, MAX_FD)
+
+
+def _unshare_namespaces() -> None:
+    """Enter new mount, net, ipc and uts namespaces with a private /, so later mounts stay ours."""
+    _check(_libc.unshare(CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS))
+    _mount(None, "/", None, MS_REC | MS_PRIVATE, None)
+
+
+def _isolate(confinement: Confinement) -> list[str]:
+    """Enter the namespaces, hide the hidden dirs and make / read-only but scratch."""
+    _unshare_namespaces()
+    kinds = ["pid"] if os.getpid() == 1 else []
+    kinds += ["user"] if kinds and os.geteuid() != 0 else []
+    applied = [f"namespaces ({', '.join(kinds + ['mount', 'net', 'ipc', 'uts'])})"]
+    for path in confinement.hidden:
+        applied += _attempt(_hide, os.path.realpath(path))
+    if os.getpid() == 1:
+        applied += _attempt(_mount_proc)
+    applied += _attempt(_read_only_root, os.path.realpath(confinement.scratch))
+    return applied
+
+
+def _hide(path: str) -> list[str]:
+    """Cover a dir with an empty read-only tmpfs, so its files are gone from this mount namespace."""
+    _mount("tmpfs", path, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=4k,mode=0555")
+    return [f"hidden: {path}"]
+
+
+def _mount_proc() -> list[str]:
+    """Mount a /proc of the new pid namespace, so no process outside it can be seen."""
+    _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, None)
+    return ["/proc of the new pid namespace"]
+
+
+def _read_only_root(scratch: str) -> list[str]:
+    """Make every mount read-only but scratch, which protects files even where Landlock is missing."""
+    _mount(scratch, scratch, None, MS_BIND, None)  # its own mount, so it alone can stay writable
+    read_only, writable = _MountAttr(attr_set=MOUNT_ATTR_RDONLY), _MountAttr(attr_clr=MOUNT_ATTR_RDONLY)
+    _syscall(SYS_MOUNT_SETATTR, AT_FDCWD, b"/", AT_RECURSIVE, ctypes.byref(read_only), ctypes.sizeof(read_only))
+    _syscall(SYS_MOUNT_SETATTR, AT_FDCWD, os.fsencode(scratch), 0, ctypes.byref(writable), ctypes.sizeof(writable))
+    return ["read-only filesystem except scratch"]
+
+
+def _set_limits(confinement: Confinement, capabilities: Capabilities) -> list[str]:
+    """Cap memory, CPU, file size, fds and (where the kernel counts them) processes; no core files."""
+    c = confinement
+    limits = [(resource.RLIMIT_AS, c.memory_bytes, c.memory_bytes),
+              (resource.RLIMIT_CPU, c.cpu_seconds, c.cpu_seconds + 5),
+              (resource.RLIMIT_FSIZE, c.file_bytes, c.file_bytes),
+              (resource.RLIMIT_NOFILE, c.open_files, c.open_files), (resource.RLIMIT_CORE, 0, 0)]
+    # Root is exempt from NPROC, and outside a user namespace it counts the user's every process.
+    counted = capabilities.uid_drop or (os.geteuid() != 0 and os.getpid() == 1)
+    if counted:
+        limits.append((resource.RLIMIT_NPROC, c.processes, c.processes))
+    soft = [_lower_limit(*limit) for limit in limits]
+    phrase = f"rlimits ({_size(soft[0])} memory, {soft[1]} s CPU, {_size(soft[2])} files, {soft[3]} open files"
+    return [phrase + (f", {soft[5]} processes)" if counted else ")")]
+
+
+def _lower_limit(kind: int, soft: int, hard: int) -> int:
+    """Set a limit no higher than the current hard one, which only CAP_SYS_RESOURCE could raise."""
+    current = resource.getrlimit(kind)[1]
+    if current != resource.RLIM_INFINITY:
+        hard = min(hard, current)
+    soft = min(soft, hard)
+    resource.setrlimit(kind, (soft, hard))
+    return soft
+
+
+def _size(count: int) -> str:
+    """Write a byte count in the largest binary unit that divides it, for the report."""
+    for unit, name in ((2**30, "GiB"), (2**20, "MiB"), (2**10, "KiB")):
+        if count >= unit and count % unit == 0:
+            return f"{count // unit} {name}"
+    return f"{count} bytes"
+
+
+def _no_new_privileges() -> list[str]:
+    """Forbid gaining privileges through exec (setuid binaries), as Landlock requires."""
+    _prctl(PR_SET_NO_NEW_PRIVS, 1)
+    return ["no new privileges"]
+
+
+def _landlock_restrict(confinement: Confinement, abi: int) -> list[str]:
+    """Allow reading the allowlist and writing scratch only, and deny TCP and signals outside."""
+    all_fs = (1 << (13 if abi == 1 else 14 if abi == 2 else 15 if abi < 5 else 16)) - 1
+    attr = _RulesetAttr(all_fs, NET_BIND_TCP_AND_CONNECT_TCP if abi >= 4 else 0,
+                        SCOPE_ABSTRACT_UNIX_SOCKET_AND_SIGNAL if abi >= 6 else 0)
+    size = 8 if abi < 4 else 16 if abi < 6 else 24  # the struct grew with the ABI
+    ruleset = _syscall(SYS_LANDLOCK_CREATE_RULESET, ctypes.byref(attr), size, 0)
+    try:
+        for path in _read_only_paths(confinement):
+            try:
+                _landlock_allow(ruleset, path, FS_READ_ONLY & all_fs)
+            except OSError:
+                pass  # a rule that cannot be added only denies more
+        _landlock_allow(ruleset, "/dev/null", (FS_READ_FILE | FS_WRITE_FILE | FS_TRUNCATE) & all_fs)
+        _landlock_allow(ruleset, str(confinement.scratch), all_fs)
+        _syscall(SYS_LANDLOCK_RESTRICT_SELF, ruleset, 0)
+    finally:
+        os.close(ruleset)
+    return [f"landlock ABI {abi}"]
+
+
+def _read_only_paths(confinement: Confinement) -> list[str]:
+    """List the paths to allow reading, leaving out any that holds or is inside a hidden dir."""
+    hidden = [os.path.realpath(path) for path in confinement.hidden]
+    candidates = [sys.prefix, sys.base_prefix, *sys.path, *glob.glob("/lib*"), *DEFAULT_READABLE,
+                  *map(str, confinement.readable)]
+    paths = {}
+    for candidate in candidates:
+        if not os.path.isabs(candidate) or not os.path.exists(candidate):
+            continue
+        real = os.path.realpath(candidate)
+        # Landlock cannot carve a hole in an allowed dir, so an ancestor of a hidden dir stays out.
+        if not any(os.path.commonpath([real, secret]) in (real, secret) for secret in hidden):
+            paths[real] = None
+    return list(paths)
+
+
+def _landlock_allow(ruleset: int, path: str, access: int) -> None:
+    """Add one path-beneath rule, keeping only file rights for a file, as the kernel demands."""
+    fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
+    try:
+        if not stat.S_ISDIR(os.fstat(fd).st_mode):
+            access &= FS_FILE_RIGHTS
+        rule = _PathBeneathAttr(access, fd)
+        _syscall(SYS_LANDLOCK_ADD_RULE, ruleset, LANDLOCK_RULE_PATH_BENEATH, ctypes.byref(rule), 0)
+    finally:
+        os.close(fd)
+
+
+def _drop_privileges(confinement: Confinement, capabilities: Capabilities) -> list[str]:
+    """Empty the bounding set, switch uid when allowed, then clear every capability left."""
+    _attempt(_empty_bounding_set)
+    applied = []
+    if capabilities.uid_drop:
+        applied += _attempt(_switch_uid, confinement.unprivileged_uid)
+    return applied + _attempt(_clear_capabilities)
+
+
+def _empty_bounding_set() -> list[str]:
+    """Drop every capability from the bounding set, so no exec can bring one back."""
+    for number in range(64):
+        if _libc.prctl(PR_CAPBSET_READ, number, 0, 0, 0) < 0:
+            break  # past the kernel's last capability
+        _prctl(PR_CAPBSET_DROP, number)
+    return []
+
+
+def _switch_uid(uid: int) -> list[str]:
+    """Become the unprivileged uid, then re-arm the death signal that a credential change clears."""
+    parent = os.getppid()
+    try:
+        os.setgroups([])
+        os.setresgid(uid, uid, uid)
+        os.setresuid(uid, uid, uid)
+    finally:
+        _arm_death_signal(parent)
+    return [f"uid {uid}"]
+
+
+def _clear_capabilities() -> list[str]:
+    """Clear the effective, permitted, inheritable and ambient sets, so a root child cannot unmount or remount."""
+    _libc.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)  # fails harmlessly on old kernels
+    header, data = _CapHeader(LINUX_CAPABILITY_VERSION_3, 0), (_CapData * 2)()
+    _check(_libc.capset(ctypes.byref(header), data))
+    return ["no capabilities"]
+
+
+def sweep(capabilities: Capabilities, confinement: Confinement) -> None:
+    """Kill every process of the unprivileged uid, as leftovers escape a process group without namespaces."""
+    if not capabilities.uid_drop or capabilities.namespaces:
+        return  # with namespaces the kernel already did it; other sandboxes may share the uid
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            os.setresuid(*[confinement.unprivileged_uid] * 3)  # kill(-1) reaches exactly this uid's processes
+            os.kill(-1, signal.SIGKILL)
+            code = 0
+        except ProcessLookupError:
+            code = 0  # nothing was left
+        finally:
+            os._exit(code)
+    os.waitpid(pid, 0)

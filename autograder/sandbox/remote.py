@@ -1,0 +1,338 @@
+"""The grader's side of the sandbox: the zygote, its children, and proxies of student code.
+
+    hidden test --> StudentCode (the `student` fixture) --> Child --socket--> confined child
+                    `student.dropout(x, 0.5)` becomes a call request; the answer is decoded
+                    by the allowlist into plain data, or into a Remote handle for objects.
+
+A call that crashes, exits, hangs or blows its memory kills only its child: the
+caller gets a StudentFault naming the call, and the next call starts a fresh child
+with the submission loaded again.
+"""
+import difflib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from autograder.feedback import StudentFault, describe_call
+from autograder.sandbox import wire
+
+DEFAULT_TIMEOUT = 10.0
+DEFAULT_MEMORY = 3 * 2**30
+START_TIMEOUT = 120.0  # the zygote imports torch; a cold disk cache can take a while
+SPAWN_TIMEOUT = 20.0
+THREAD_ENVIRONMENT = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
+                      "MALLOC_ARENA_MAX": "2"}
+PACKAGE_ROOT = Path(__file__).resolve().parents[2]
+
+NOT_DONE = " This part is not done yet."
+SIGNAL_REASONS = {
+    signal.SIGSEGV: "crashed Python with a segmentation fault",
+    signal.SIGBUS: "crashed Python with a bus error",
+    signal.SIGABRT: "aborted the Python process (torch does this when it runs out of memory)",
+    signal.SIGXCPU: "used up its CPU time limit",
+    signal.SIGKILL: "was killed (out of memory or CPU time)",
+}
+
+
+class SandboxError(Exception):
+    """The sandbox itself failed: a grading error, never the student's fault."""
+
+
+class Sandbox:
+    """A zygote process that forks confined children on demand."""
+
+    def __init__(self, hidden=(), readable=(), memory_bytes: int = DEFAULT_MEMORY):
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        config = {"hidden": [str(p) for p in hidden], "memory_bytes": memory_bytes,
+                  "readable": [str(p) for p in (*readable, PACKAGE_ROOT / "autograder")]}
+        environment = {**os.environ, **THREAD_ENVIRONMENT,
+                       "PYTHONPATH": os.pathsep.join(filter(None, [str(PACKAGE_ROOT), os.environ.get("PYTHONPATH")]))}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "autograder.sandbox.zygote", str(theirs.fileno()), json.dumps(config)],
+            pass_fds=[theirs.fileno()], env=environment, stdin=subprocess.DEVNULL)
+        theirs.close()
+        self.control = ours
+        self._notes: list[str] | None = None
+
+    @property
+    def notes(self) -> list[str]:
+        """Sentences on the layers this machine could not provide (waits for the zygote to be ready)."""
+        if self._notes is None:
+            ready = self._receive(START_TIMEOUT)
+            if not ready.get("ready"):
+                raise SandboxError("the sandbox did not start")
+            self._notes = ready["notes"]
+        return self._notes
+
+    def spawn(self) -> "Child":
+        """Fork a fresh confined child and wait for its greeting."""
+        self.notes  # noqa: B018 -- the zygote's ready message comes first
+        ours, theirs = socket.socketpair()
+        socket.send_fds(self.control, [json.dumps({"op": "spawn"}).encode()], [theirs.fileno()])
+        theirs.close()
+        pid = self._receive(SPAWN_TIMEOUT)["pid"]
+        return Child(self, pid, ours)
+
+    def reap(self, pid: int) -> dict:
+        """Ask the zygote how a child ended, after killing it if it still runs."""
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.control.send(json.dumps({"op": "reap", "pid": pid}).encode())
+        return self._receive(SPAWN_TIMEOUT)
+
+    def close(self) -> None:
+        """Stop the zygote; it kills every child it still has."""
+        if self.process.poll() is None:
+            try:
+                self.control.send(json.dumps({"op": "quit"}).encode())
+                self.process.wait(timeout=10)
+            except (OSError, subprocess.TimeoutExpired):
+                self.process.kill()
+                self.process.wait()
+        self.control.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+    def _receive(self, timeout: float) -> dict:
+        self.control.settimeout(timeout)
+        try:
+            packet = self.control.recv(65536)
+        except (socket.timeout, OSError) as error:
+            raise SandboxError(f"the sandbox stopped answering ({error or 'timeout'})") from None
+        if not packet:
+            raise SandboxError(f"the sandbox process ended (exit status {self.process.poll()})")
+        return json.loads(packet)
+
+
+class Child:
+    """One confined process with the submission loaded; gone after its first crash."""
+
+    def __init__(self, sandbox: Sandbox, pid: int, sock: socket.socket):
+        self.sandbox, self.pid, self.sock = sandbox, pid, sock
+        hello = self._receive(time.monotonic() + SPAWN_TIMEOUT, make_handle=None)
+        self.layers: list[str] = hello["value"]["layers"]
+
+    def request(self, message: dict, timeout: float, persistent_id, make_handle) -> dict:
+        """Send one request and decode its answer; raise ChildLost when the child dies or overruns."""
+        try:
+            wire.send_frame(self.sock, wire.dump_request(message, persistent_id))
+        except OSError:
+            raise self._lost(None) from None
+        return self._receive(time.monotonic() + timeout, make_handle)
+
+    def _receive(self, deadline: float, make_handle) -> dict:
+        try:
+            return wire.load_answer(wire.recv_frame(self.sock, deadline), make_handle)
+        except wire.ChannelTimeout:
+            raise self._lost("timeout") from None
+        except wire.ChannelClosed:
+            raise self._lost(None) from None
+        except wire.BadAnswer as error:
+            raise self._lost(str(error)) from None
+
+    def _lost(self, reason: str | None) -> "ChildLost":
+        self.sock.close()
+        return ChildLost(reason, self.sandbox.reap(self.pid))
+
+    def close(self) -> None:
+        if self.sock.fileno() != -1:
+            self.sock.close()
+            self.sandbox.reap(self.pid)
+
+
+class ChildLost(Exception):
+    """The child ended or was stopped before answering."""
+
+    def __init__(self, reason: str | None, status: dict):
+        super().__init__(reason or str(status))
+        self.reason, self.status = reason, status
+
+    def sentence(self, call: str, timeout: float) -> str:
+        if self.reason == "timeout":
+            return (f"{call} did not finish within {timeout:g} s and was stopped: look for an endless loop "
+                    f"or work that grows far too fast.")
+        if self.reason:
+            return f"{call} returned something the grader cannot read ({self.reason})."
+        if "signal" in self.status:
+            number = self.status["signal"]
+            reason = SIGNAL_REASONS.get(number, f"was killed by signal {number}")
+            return f"{call} {reason} instead of returning."
+        return (f"{call} ended the Python process (exit status {self.status.get('exit')}) instead of returning: "
+                f"remove sys.exit(), os._exit() or quit() from your code.")
+
+
+class StudentCode:
+    """The student's module as the hidden tests see it: attributes and calls run in the sandbox."""
+
+    def __init__(self, sandbox: Sandbox, submission, module: str, banned=(), timeout: float = DEFAULT_TIMEOUT):
+        self.sandbox, self.submission, self.module = sandbox, submission, module
+        self.banned, self.timeout = tuple(banned), timeout
+        self.filename = submission.path.name
+        self._child: Child | None = None
+        self.generation = 0
+        self.notes: list[str] = []
+        self.names: list[str] = []
+        self.layers: list[str] = []
+        self.load_failure: str | None = submission.problem
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return self.attribute(name)
+
+    def attribute(self, name: str):
+        """Fetch a module-level name: data comes back as is, functions and classes as Remote proxies."""
+        return self._request({"op": "getattr", "target": _ModuleAttribute(()), "name": name},
+                             label=name, path=(name,))
+
+    def run(self, function, *args, seed: int | None = None, label: str | None = None, **kwargs):
+        """Run a trusted `function` inside the child (e.g. a probe needing autograd) on student objects."""
+        label = label or describe_call(getattr(function, "__name__", "probe"), args, kwargs)
+        return self._request({"op": "call", "target": function, "args": args, "kwargs": kwargs, "seed": seed},
+                             label=label)
+
+    def call(self, target: "Remote", args, kwargs, seed: int | None = None):
+        """Call a student function, class or method with arguments copied into the child."""
+        label = describe_call(target.label, args, kwargs)
+        return self._request({"op": "call", "target": target, "args": tuple(args), "kwargs": dict(kwargs),
+                              "seed": seed}, label=label)
+
+    def close(self) -> None:
+        if self._child is not None:
+            self._child.close()
+            self._child = None
+
+    # ------------------------------------------------------------ plumbing
+
+    def _request(self, message: dict, label: str, path: tuple[str, ...] | None = None):
+        child = self._live_child()
+        try:
+            answer = child.request(message, self.timeout, self._persistent_id,
+                                   lambda handle, kind: Remote(self, ("handle", handle), kind, self.generation))
+        except ChildLost as lost:
+            self._child = None
+            raise StudentFault(lost.sentence(label, self.timeout)) from None
+        if answer["banned"]:
+            raise StudentFault(BANNED_CALL.format(call=label, names=", ".join(answer["banned"])))
+        if "raised" in answer:
+            raise RaisedError(label, answer["raised"], self._missing_name(message, answer["raised"]))
+        value = answer["value"]
+        if isinstance(value, Remote):
+            value.label = f"{label}" if path is None else ".".join(path)
+            if path is not None:
+                value.reference = ("attr", path)
+        return value
+
+    def _live_child(self) -> Child:
+        if self.load_failure:
+            raise StudentFault(self.load_failure)
+        if self._child is None:
+            child = self.sandbox.spawn()
+            self.generation += 1
+            self.layers = child.layers
+            try:
+                loaded = child.request({"op": "load", "module": self.module, "chunks": list(self.submission.chunks),
+                                        "banned": self.banned}, self.timeout, self._persistent_id, None)
+            except ChildLost as lost:
+                self.load_failure = NOT_LOADED.format(file=self.filename,
+                                                      reason=lost.sentence("loading it", self.timeout))
+                raise StudentFault(self.load_failure) from None
+            if "raised" in loaded:
+                child.close()
+                self.load_failure = NOT_LOADED.format(file=self.filename, reason=_raised_text(loaded["raised"]))
+                raise StudentFault(self.load_failure)
+            self.notes, self.names = loaded["value"]["notes"], loaded["value"]["names"]
+            self._child = child
+        return self._child
+
+    def _persistent_id(self, value):
+        if isinstance(value, _ModuleAttribute):
+            return ("attr", value.path)
+        if not isinstance(value, Remote):
+            return None
+        if value.reference[0] == "handle" and value.generation != self.generation:
+            raise StudentFault(f"{value.label} was lost when an earlier call ended the Python process.")
+        return value.reference
+
+    def _missing_name(self, message: dict, raised: dict) -> str | None:
+        """When a module-level lookup failed, say which name is missing and suggest a near one."""
+        if message["op"] != "getattr" or not isinstance(message["target"], _ModuleAttribute):
+            return None
+        if raised["type"] != "AttributeError":
+            return None
+        name = message["name"]
+        near = difflib.get_close_matches(name, [n for n in self.names if not n.startswith("_")], n=1)
+        hint = f" (there is a `{near[0]}`: check the spelling)" if near else ""
+        return f"{self.filename} does not define `{name}`{hint}."
+
+
+@dataclass(frozen=True)
+class _ModuleAttribute:
+    """A reference to the student's module (or a name in it), resolved in the child."""
+    path: tuple[str, ...]
+
+
+class Remote:
+    """A function, class or object living in the child; calling it runs there."""
+
+    def __init__(self, session: StudentCode, reference: tuple, remote_type: str, generation: int):
+        self._session, self.reference, self.generation = session, reference, generation
+        self.remote_type = remote_type.rsplit(".", 1)[-1]
+        self.label = f"a {self.remote_type} object"
+
+    def __call__(self, *args, **kwargs):
+        return self._session.call(self, args, kwargs)
+
+    def seeded(self, seed: int):
+        """This callable with python, numpy and torch seeded to `seed` in the child before each call."""
+        return lambda *args, **kwargs: self._session.call(self, args, kwargs, seed=seed)
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return self._session._request({"op": "getattr", "target": self, "name": name},
+                                      label=f"{self.label}.{name}")
+
+    def __deepcopy__(self, memo):
+        return self
+
+    def __copy__(self):
+        return self
+
+    def __repr__(self):
+        return f"<Remote {self.label}>"
+
+
+class RaisedError(StudentFault):
+    """The student's code raised an exception."""
+
+    def __init__(self, call: str, raised: dict, missing: str | None = None):
+        self.type, self.mro, self.message = raised["type"], raised["mro"], raised["message"]
+        self.line = raised["line"]
+        text = missing or f"{call} raised {_raised_text(raised)}"
+        if self.type == "NotImplementedError" and not missing:
+            text += NOT_DONE
+        super().__init__(text)
+
+
+def _raised_text(raised: dict) -> str:
+    where = f" ({raised['line'][0]}, line {raised['line'][1]})" if raised.get("line") else ""
+    message = f": {raised['message']}" if raised["message"] else ""
+    return f"{raised['type']}{message}{where}."
+
+
+BANNED_CALL = ("{call} called {names}; this exercise asks you to implement it yourself instead of calling the "
+               "library routine (torch and numpy primitives such as rand_like, bernoulli or randperm are fine).")
+NOT_LOADED = "{file} could not be loaded, so none of its tests could run: {reason}"

@@ -1,0 +1,140 @@
+"""The zygote: one process that imports torch once and forks a child per submission.
+
+    grader ==control (seqpacket, JSON + fds)==> zygote --fork--> child (confined)
+    grader <========== data socket (wire frames) ==============> child
+
+The grader starts it with `python -m autograder.sandbox.zygote FD CONFIG_JSON` as a
+fresh interpreter, before it loads any reference solution, so a child can never
+find a solution or an expected value in memory it inherited. Forking from here
+costs milliseconds where a new interpreter costs the 1.5 s of `import torch`.
+
+Control messages (grader -> zygote, one JSON object per packet):
+    {"op": "spawn"} with the child's end of a socketpair attached -> {"pid": int}
+    {"op": "reap", "pid": int}  -> {"exit": int} or {"signal": int}
+    {"op": "quit"}
+The zygote answers {"ready": true, "layers": [...], "notes": [...]} once at start.
+"""
+import ctypes
+import dataclasses
+import json
+import os
+import shutil
+import signal
+import socket
+import sys
+import tempfile
+from pathlib import Path
+
+PRELOADED = (
+    "math", "random", "itertools", "functools", "collections", "copy", "typing", "dataclasses",
+    "time", "statistics", "abc", "numbers", "operator", "string", "re", "warnings", "contextlib",
+    "numpy", "numpy.linalg", "numpy.random", "torch", "torch.nn", "torch.nn.functional", "torch.optim",
+    "torch.utils.data",
+)
+PR_SET_PDEATHSIG = 1
+CONTROL_PACKET = 65536
+
+
+def main() -> None:
+    control = socket.socket(fileno=int(sys.argv[1]))
+    config = json.loads(sys.argv[2])
+    _die_with_parent()
+    for name in PRELOADED:  # the child may lose read access to the interpreter's files after its uid drop
+        __import__(name)
+    import torch
+
+    torch.set_num_threads(1)  # a child forked after a multi-threaded op hangs in OpenMP
+    from autograder.sandbox import child, layers
+
+    template = layers.Confinement(scratch=Path(tempfile.gettempdir()),
+                                  readable=tuple(Path(p) for p in config["readable"]),
+                                  hidden=tuple(Path(p) for p in config["hidden"]),
+                                  memory_bytes=config["memory_bytes"])
+    capabilities = layers.probe(template)
+    _send(control, {"ready": True, "notes": list(capabilities.notes)})
+    Zygote(control, template, capabilities, child, layers).run()
+
+
+class Zygote:
+    def __init__(self, control, template, capabilities, child_module, layers_module):
+        self.control, self.template, self.capabilities = control, template, capabilities
+        self.child, self.layers = child_module, layers_module
+        self.scratch: dict[int, str] = {}
+
+    def run(self) -> None:
+        """Serve control messages until the grader quits or goes away, then kill every child."""
+        while True:
+            try:
+                packet, fds, _, _ = socket.recv_fds(self.control, CONTROL_PACKET, 1)
+            except OSError:
+                packet, fds = b"", []
+            if not packet:
+                break
+            message = json.loads(packet)
+            if message["op"] == "spawn":
+                _send(self.control, {"pid": self.spawn(fds[0])})
+            elif message["op"] == "reap":
+                _send(self.control, self.reap(message["pid"]))
+            else:
+                break
+        for pid in list(self.scratch):
+            _kill(pid)
+            self.reap(pid)
+
+    def spawn(self, fd: int) -> int:
+        """Fork a confined child serving on `fd`; return its pid."""
+        scratch = tempfile.mkdtemp(prefix="grade-child-")
+        if self.capabilities.uid_drop:
+            os.chown(scratch, self.template.unprivileged_uid, self.template.unprivileged_uid)
+        pid = os.fork()
+        if pid == 0:
+            self._become_child(fd, Path(scratch))
+        os.close(fd)
+        self.scratch[pid] = scratch
+        return pid
+
+    def _become_child(self, fd: int, scratch: Path) -> None:
+        try:
+            _die_with_parent()
+            self.layers.enter_pid_namespace()
+            null = os.open(os.devnull, os.O_RDWR)
+            for standard in (0, 1, 2):  # a child holding the grader's stdout open would make it wait forever
+                os.dup2(null, standard)
+            confinement = dataclasses.replace(self.template, scratch=scratch)
+            layers = self.layers.confine(confinement, self.capabilities, keep_fds=(fd,))
+            self.child.serve(socket.socket(fileno=fd), layers)
+        finally:
+            os._exit(70)
+
+    def reap(self, pid: int) -> dict:
+        """Wait for a child the grader killed or saw die; report how it ended."""
+        try:
+            _, status = os.waitpid(pid, 0)
+        except ChildProcessError:
+            status = 0
+        shutil.rmtree(self.scratch.pop(pid, ""), ignore_errors=True)
+        self.layers.sweep(self.capabilities, self.template)
+        if os.WIFSIGNALED(status):
+            return {"signal": os.WTERMSIG(status)}
+        return {"exit": os.WEXITSTATUS(status)}
+
+
+def _send(control: socket.socket, message: dict) -> None:
+    control.send(json.dumps(message).encode())
+
+
+def _kill(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def _die_with_parent() -> None:
+    """Ask the kernel to kill this process when its parent dies, so nothing outlives the grader."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+
+if __name__ == "__main__":
+    main()

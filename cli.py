@@ -1,0 +1,87 @@
+"""The `grade` command: a thin layer over the `autograder` package."""
+import sys
+from pathlib import Path
+
+import click
+
+from autograder.assignments import AssignmentError, load_assignment
+
+EXIT_FAILURES = 1
+EXIT_USAGE = 2
+EXIT_GRADER = 3
+
+
+class UsageProblem(click.ClickException):
+    """Bad input: exit 2 with a sentence saying how to fix it."""
+    exit_code = EXIT_USAGE
+
+
+class AssignmentFirst(click.Group):
+    """Read `grade ASSIGNMENT ...` as `grade run ASSIGNMENT ...`; other first words name commands."""
+
+    def parse_args(self, ctx, args):
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            args = ["run", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=AssignmentFirst)
+def grade():
+    """Grade deep-learning exercises with untrusted code kept in a sandbox.
+
+    Example: `grade assignment2` in the folder holding regularization.py.
+    """
+
+
+@grade.command("run")
+@click.argument("assignment")
+@click.argument("submission", required=False, type=click.Path(path_type=Path))
+@click.option("--results", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write Gradescope's results.json here.")
+@click.option("--feedback", type=click.Path(file_okay=False, path_type=Path),
+              help="Write results.json and feedback.md into this folder.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), help="Seconds each call may take (default: 10).")
+def run(assignment, submission, results, feedback, timeout):
+    """Grade one submission (default: the one in the current folder).
+
+    Example: `grade assignment2 submissions/alice/regularization.ipynb --results results.json`
+    """
+    from autograder.grading import GradingError, grade as grade_submission, start_sandbox
+    from autograder.submission import SubmissionNotFound, find_submission
+
+    try:
+        definition = load_assignment(assignment)
+        path = find_submission(submission or Path.cwd(), definition.module)
+    except (AssignmentError, SubmissionNotFound) as error:
+        raise UsageProblem(str(error)) from None
+    try:
+        report = grade_submission(definition, path, sandbox=start_sandbox(definition), timeout=timeout)
+    except GradingError as error:
+        click.echo(f"Error: grading failed, not because of the submission: {error}", err=True)
+        sys.exit(EXIT_GRADER)
+    _write_outputs(report, results, feedback)
+    click.echo(_render(report), nl=False)
+    sys.exit(0 if report.all_passed else EXIT_FAILURES)
+
+
+def _write_outputs(report, results: Path | None, feedback: Path | None) -> None:
+    from autograder.exporters import write_atomically
+    from autograder.exporters.gradescope import write_results
+    from autograder.report import markdown
+
+    if results:
+        write_results(report, results)
+    if feedback:
+        write_results(report, feedback / "results.json")
+        write_atomically(feedback / "feedback.md", markdown.render(report))
+
+
+def _render(report) -> str:
+    from autograder.report import text
+
+    encoding = getattr(sys.stdout, "encoding", None) or "ascii"
+    return text.render(report, unicode="utf" in encoding.lower())
+
+
+if __name__ == "__main__":
+    grade()
