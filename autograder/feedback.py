@@ -48,10 +48,10 @@ def _describe(value) -> str:
         return f"a dict with keys {', '.join(map(str, list(value)[:SHORT_ITEMS]))}"
     if torch is not None and isinstance(value, torch.nn.Module):
         return _describe_module(value)
-    label = getattr(value, "label", None)  # proxies of objects in the child know how they were made
-    if isinstance(label, str):
-        return label
-    return getattr(value, "__name__", None) or f"a {type(value).__name__} object"
+    remote_type = getattr(value, "remote_type", None)  # a proxy of an object that stayed in the sandbox
+    if isinstance(remote_type, str):
+        return f"an object of type {remote_type}"
+    return getattr(value, "__name__", None) or f"an object of type {type(value).__name__}"
 
 
 def _describe_array(array: np.ndarray, kind: str, dtype: str) -> str:

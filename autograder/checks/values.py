@@ -98,11 +98,11 @@ def mismatch(got, expected, rtol: float | None = None, atol: float | None = None
     torch = _torch()
     if isinstance(expected, torch.Tensor):
         if not isinstance(got, torch.Tensor):
-            return f" (a {_kind(got)}, not a torch tensor)"
+            return " (not a torch tensor)"
         return _array_mismatch(_numpy(got), _numpy(expected), _dtype(got), _dtype(expected), rtol, atol)
     if isinstance(expected, np.ndarray):
         if not isinstance(got, np.ndarray):
-            return f" (a {_kind(got)}, not a numpy array)"
+            return " (not a numpy array)"
         return _array_mismatch(got, expected, str(got.dtype), str(expected.dtype), rtol, atol)
     if isinstance(expected, (list, tuple)):
         return _sequence_mismatch(got, expected, rtol, atol)
@@ -115,7 +115,7 @@ def mismatch(got, expected, rtol: float | None = None, atol: float | None = None
         return None if _plain(got) == _plain(expected) and type(_plain(got)) is type(_plain(expected)) else ""
     if isinstance(expected, (int, float, np.number)):
         if isinstance(got, (bool, np.bool_)) or not isinstance(got, (int, float, np.number)):
-            return f" (a {_kind(got)}, not a number)"
+            return " (not a number)"
         return _array_mismatch(np.asarray(got), np.asarray(expected), "float64", "float64", rtol, atol)
     raise TypeError(f"cannot compare with an expected {type(expected).__name__}")
 
@@ -143,7 +143,7 @@ def _array_mismatch(got, expected, got_dtype, expected_dtype, rtol, atol) -> str
 
 def _sequence_mismatch(got, expected, rtol, atol) -> str | None:
     if not isinstance(got, (list, tuple)):
-        return f" (a {_kind(got)}, not a {type(expected).__name__} of {len(expected)})"
+        return f" (not a {type(expected).__name__} of {len(expected)} items)"
     if len(got) != len(expected):
         return f" ({len(got)} items instead of {len(expected)})"
     for index, (item, wanted) in enumerate(zip(got, expected)):
@@ -157,12 +157,6 @@ def _tolerance(*dtypes: str) -> tuple[float, float]:
     """The loosest tolerance among the dtypes involved: float32 on either side limits precision."""
     known = [TOLERANCES[d] for d in dtypes if d in TOLERANCES] or [TOLERANCES["float64"]]
     return max(t[0] for t in known), max(t[1] for t in known)
-
-
-def _kind(value) -> str:
-    if isinstance(value, Remote):
-        return f"{value.remote_type} object"
-    return type(value).__name__
 
 
 def _plain(value):

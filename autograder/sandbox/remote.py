@@ -124,10 +124,10 @@ class Child:
         hello = self._receive(time.monotonic() + SPAWN_TIMEOUT, make_handle=None)
         self.layers: list[str] = hello["value"]["layers"]
 
-    def request(self, message: dict, timeout: float, persistent_id, make_handle) -> dict:
-        """Send one request and decode its answer; raise ChildLost when the child dies or overruns."""
+    def request(self, payload: bytes, timeout: float, make_handle) -> dict:
+        """Send one pickled request and decode its answer; raise ChildLost when the child dies or overruns."""
         try:
-            wire.send_frame(self.sock, wire.dump_request(message, persistent_id))
+            wire.send_frame(self.sock, payload)
         except OSError:
             raise self._lost(None) from None
         return self._receive(time.monotonic() + timeout, make_handle)
@@ -186,6 +186,8 @@ class StudentCode:
         self.names: list[str] = []
         self.layers: list[str] = []
         self.load_failure: str | None = submission.problem
+        self.timed_out: set[str] = set()
+        self._involved: set[str] = set()
 
     def __getattr__(self, name: str):
         if name.startswith("_"):
@@ -218,11 +220,20 @@ class StudentCode:
 
     def _request(self, message: dict, label: str, path: tuple[str, ...] | None = None):
         child = self._live_child()
+        self._involved = set(path[:1]) if path else set()
+        payload = wire.dump_request(message, self._persistent_id)  # collects the student names involved
+        stuck = sorted(self._involved & self.timed_out)
+        if stuck:  # one endless loop must not cost the time limit again in every later test
+            raise StudentFault(SKIPPED_AFTER_TIMEOUT.format(call=label, name=stuck[0], timeout=self.timeout))
+        involved = frozenset(self._involved)
         try:
-            answer = child.request(message, self.timeout, self._persistent_id,
-                                   lambda handle, kind: Remote(self, ("handle", handle), kind, self.generation))
+            answer = child.request(payload, self.timeout,
+                                   lambda handle, kind: Remote(self, ("handle", handle), kind, self.generation,
+                                                               involved))
         except ChildLost as lost:
             self._child = None
+            if lost.reason == "timeout":
+                self.timed_out |= involved
             raise StudentFault(lost.sentence(label, self.timeout)) from None
         if answer["banned"]:
             raise StudentFault(BANNED_CALL.format(call=label, names=", ".join(answer["banned"])))
@@ -230,7 +241,7 @@ class StudentCode:
             raise RaisedError(label, answer["raised"], self._missing_name(message, answer["raised"]))
         value = answer["value"]
         if isinstance(value, Remote):
-            value.label = f"{label}" if path is None else ".".join(path)
+            value.label = label if path is None else ".".join(path)
             if path is not None:
                 value.reference = ("attr", path)
         return value
@@ -243,8 +254,9 @@ class StudentCode:
             self.generation += 1
             self.layers = child.layers
             try:
-                loaded = child.request({"op": "load", "module": self.module, "chunks": list(self.submission.chunks),
-                                        "banned": self.banned}, self.timeout, self._persistent_id, None)
+                load = {"op": "load", "module": self.module, "chunks": list(self.submission.chunks),
+                        "banned": self.banned}
+                loaded = child.request(wire.dump_request(load), self.timeout, None)
             except ChildLost as lost:
                 self.load_failure = NOT_LOADED.format(file=self.filename,
                                                       reason=lost.sentence("loading it", self.timeout))
@@ -262,6 +274,7 @@ class StudentCode:
             return ("attr", value.path)
         if not isinstance(value, Remote):
             return None
+        self._involved |= value.roots
         if value.reference[0] == "handle" and value.generation != self.generation:
             raise StudentFault(f"{value.label} was lost when an earlier call ended the Python process.")
         return value.reference
@@ -287,8 +300,10 @@ class _ModuleAttribute:
 class Remote:
     """A function, class or object living in the child; calling it runs there."""
 
-    def __init__(self, session: StudentCode, reference: tuple, remote_type: str, generation: int):
+    def __init__(self, session: StudentCode, reference: tuple, remote_type: str, generation: int,
+                 roots: frozenset = frozenset()):
         self._session, self.reference, self.generation = session, reference, generation
+        self.roots = roots  # the student's module-level names this object came from
         self.remote_type = remote_type.rsplit(".", 1)[-1]
         self.label = f"a {self.remote_type} object"
 
@@ -335,4 +350,6 @@ def _raised_text(raised: dict) -> str:
 
 BANNED_CALL = ("{call} called {names}; this exercise asks you to implement it yourself instead of calling the "
                "library routine (torch and numpy primitives such as rand_like, bernoulli or randperm are fine).")
+SKIPPED_AFTER_TIMEOUT = ("{call} was not run: {name} did not finish within {timeout:g} s in an earlier test, "
+                         "so the grader stops calling it.")
 NOT_LOADED = "{file} could not be loaded, so none of its tests could run: {reason}"

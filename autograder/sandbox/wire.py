@@ -91,11 +91,12 @@ def _recv_exactly(sock: socket.socket, size: int, deadline: float | None) -> byt
 
 # ---------------------------------------------------------------- requests (grader -> child)
 
-def dump_request(request: dict, persistent_id) -> bytes:
+def dump_request(request: dict, persistent_id=None) -> bytes:
     """Pickle a request; `persistent_id` turns proxies of child objects into references."""
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.persistent_id = persistent_id
+    if persistent_id is not None:
+        pickler.persistent_id = persistent_id
     pickler.dump(request)
     return buffer.getvalue()
 

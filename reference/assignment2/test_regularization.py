@@ -10,7 +10,7 @@ import torch.nn.functional as F
 from autograder.checks import (Mistake, binomial_interval, expect_close, expect_fraction, expect_gradient,
                                expect_no_banned_references, expect_raises, expect_same, expect_that, graded,
                                probes, seed_everything)
-from autograder.feedback import StudentFault, describe_call
+from autograder.feedback import StudentFault, describe, describe_call
 
 SEED = 2021
 SAMPLE = 200_000  # elements per statistical check: tight bounds, still a few milliseconds
@@ -83,10 +83,11 @@ def _penalty_in_graph(student, name):
     for shown, model in seeded_models()[:2]:
         got = getattr(student, name)(model)
         call = f"{name}({shown})"
-        expect_that(isinstance(got, torch.Tensor),
-                    f"{call} returned a {type(got).__name__}; expected a 0-dim torch.Tensor. This looks like a known "
-                    f"mistake: a Python float was returned (.item() or float()), which cuts the penalty out of the "
-                    f"autograd graph, so loss + lambda * {name}(model) cannot train the weights.")
+        if isinstance(got, (float, int)):
+            raise StudentFault(f"{call} returned a Python {type(got).__name__}; expected a 0-dim torch.Tensor. This "
+                               f"looks like a known mistake: .item() or float() cuts the penalty out of the autograd "
+                               f"graph, so loss + lambda * {name}(model) cannot train the weights.")
+        expect_that(isinstance(got, torch.Tensor), f"{call} returned {describe(got)}; expected a 0-dim torch.Tensor.")
         expect_that(got.dim() == 0, f"{call} returned a tensor of shape {tuple(got.shape)}; expected a 0-dim tensor "
                                     f"(a single number: sum over every parameter and every element).")
         expect_that(got.child_grad_fn is not None,
@@ -275,7 +276,7 @@ def test_dropout_no_library_dropout(student):
 
 
 def _expect_tensor_like(out, x, call):
-    expect_that(isinstance(out, torch.Tensor), f"{call} returned {type(out).__name__}; expected a torch.Tensor.")
+    expect_that(isinstance(out, torch.Tensor), f"{call} returned {describe(out)}; expected a torch.Tensor.")
     expect_that(out.shape == x.shape, f"{call} returned shape {tuple(out.shape)}; expected {tuple(x.shape)}, "
                                       f"the shape of x.")
     expect_that(out.dtype == x.dtype, f"{call} returned dtype {out.dtype}; expected {x.dtype}, the dtype of x.")
