@@ -44,10 +44,6 @@ class Assignment:
     def hidden_test_files(self) -> list[Path]:
         return sorted(self.reference_dir.glob("test_*.py")) if self.has_reference else []
 
-    @property
-    def all_banned(self) -> tuple[str, ...]:
-        return tuple(sorted({name for names in self.banned.values() for name in names}))
-
     def load_reference(self):
         """Import the reference solution in the grader, under a name of its own."""
         path = self.reference_dir / f"{self.module}.py"

@@ -45,7 +45,7 @@ def grade(assignment: Assignment, submission_path: Path, *, sandbox: Sandbox | N
     sandbox = sandbox or start_sandbox(assignment)
     try:
         submission = load_submission(submission_path)
-        student = StudentCode(sandbox, submission, assignment.module, banned=assignment.all_banned,
+        student = StudentCode(sandbox, submission, assignment.module, banned=assignment.banned,
                               timeout=timeout or assignment.timeout)
         run_hidden = include_hidden and assignment.has_reference
         reference = assignment.load_reference() if run_hidden else None

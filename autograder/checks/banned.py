@@ -35,7 +35,7 @@ def banned_references(chunks, name: str, banned) -> list[tuple[str, str, int]]:
 
 def expect_no_banned_references(student, name: str) -> None:
     """Fail when the source of `name` in the student's submission uses a routine the assignment bans."""
-    for qualname, filename, line in banned_references(student.submission.chunks, name, student.banned):
+    for qualname, filename, line in banned_references(student.submission.chunks, name, student.banned.get(name, ())):
         raise StudentFault(BANNED_REFERENCE.format(name=name, qualname=qualname, filename=filename, line=line))
 
 

@@ -7,7 +7,7 @@ into text before it crosses back; objects that are not plain data stay here and
 the grader gets a handle to them.
 
 Requests (pickled by the grader):
-    {"op": "load", "module": name, "chunks": [Chunk, ...], "banned": [qualname, ...]}
+    {"op": "load", "module": name, "chunks": [Chunk, ...], "banned": [qualname, ...], "restricted": [name, ...]}
     {"op": "call", "target": ref, "args": tuple, "kwargs": dict, "seed": int | None}
     {"op": "getattr", "target": ref, "name": str}
 where `ref` is a reference the grader's pickler wrote (see `_resolve`).
@@ -45,7 +45,8 @@ class _Server:
         self.module = None
         self.objects: dict[int, object] = {}
         self.ids: dict[int, int] = {}
-        self.banned_calls: list[str] = []
+        self.banned_calls: list[tuple[str, str | None]] = []
+        self.restricted: frozenset[str] = frozenset()
         self.filenames: set[str] = set()
 
     def resolve(self, reference):
@@ -72,14 +73,15 @@ class _Server:
             answer = getattr(self, "_" + request["op"])(request)
         except BaseException as error:  # the student's code may raise anything, SystemExit included
             answer = {"raised": self._describe(error)}
-        answer["banned"] = sorted(set(self.banned_calls))
+        answer["banned"] = sorted(set(self.banned_calls), key=str)
         try:
             return wire.dump_answer(answer, self.keep)
         except BaseException as error:  # encoding can run student code (tensor subclasses, properties)
             return wire.dump_answer({"raised": self._describe(error), "banned": answer["banned"]}, self.keep)
 
     def _load(self, request):
-        _trace_banned_calls(request["banned"], self.banned_calls)
+        self.restricted = frozenset(request["restricted"])
+        _trace_banned_calls(request["banned"], self.record_banned_call)
         self.module = types.ModuleType(request["module"])
         self.module.__file__ = request["chunks"][0].filename if request["chunks"] else request["module"]
         sys.modules[request["module"]] = self.module
@@ -105,6 +107,16 @@ class _Server:
     def _getattr(self, request):
         return {"value": getattr(request["target"], request["name"])}
 
+    def record_banned_call(self, qualname: str) -> None:
+        """Note a banned call with the restricted function responsible for it: the nearest one up the stack."""
+        frame = sys._getframe(2)
+        while frame is not None:
+            root = frame.f_code.co_qualname.split(".")[0]
+            if frame.f_code.co_filename in self.filenames and root in self.restricted:
+                break
+            frame = frame.f_back
+        self.banned_calls.append((qualname, root if frame is not None else None))
+
     def _describe(self, error: BaseException) -> dict:
         """Turn an exception into text, keeping only the frames of the student's own files."""
         frames = [frame for frame in traceback.extract_tb(error.__traceback__) if frame.filename in self.filenames]
@@ -127,17 +139,17 @@ def _safe_str(value) -> str:
         return f"<{type(value).__name__} whose str() failed>"
 
 
-def _trace_banned_calls(qualnames, log: list) -> None:
-    """Wrap each banned library routine so that calling it is recorded in `log`."""
+def _trace_banned_calls(qualnames, record) -> None:
+    """Wrap each banned library routine so that calling it is reported to `record(qualname)`."""
     for qualname in qualnames:
         owner, name = _owner_of(qualname)
         if owner is None:
             continue
         original = getattr(owner, name)
         if isinstance(original, type):
-            _trace_class(original, qualname, log)
+            _trace_class(original, qualname, record)
         else:
-            setattr(owner, name, _traced(original, qualname, log))
+            setattr(owner, name, _traced(original, qualname, record))
 
 
 def _owner_of(qualname: str):
@@ -156,19 +168,19 @@ def _owner_of(qualname: str):
     return None, None
 
 
-def _traced(function, qualname, log):
+def _traced(function, qualname, record):
     @functools.wraps(function)
     def traced(*args, **kwargs):
-        log.append(qualname)
+        record(qualname)
         return function(*args, **kwargs)
     return traced
 
 
-def _trace_class(cls, qualname, log):
+def _trace_class(cls, qualname, record):
     original_init = cls.__init__
 
     @functools.wraps(original_init)
     def traced_init(self, *args, **kwargs):
-        log.append(qualname)
+        record(qualname)
         original_init(self, *args, **kwargs)
     cls.__init__ = traced_init

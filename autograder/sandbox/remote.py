@@ -176,9 +176,10 @@ class ChildLost(Exception):
 class StudentCode:
     """The student's module as the hidden tests see it: attributes and calls run in the sandbox."""
 
-    def __init__(self, sandbox: Sandbox, submission, module: str, banned=(), timeout: float = DEFAULT_TIMEOUT):
+    def __init__(self, sandbox: Sandbox, submission, module: str, banned: dict | None = None,
+                 timeout: float = DEFAULT_TIMEOUT):
         self.sandbox, self.submission, self.module = sandbox, submission, module
-        self.banned, self.timeout = tuple(banned), timeout
+        self.banned, self.timeout = dict(banned or {}), timeout  # graded name -> library routines it may not call
         self.filename = submission.path.name
         self._child: Child | None = None
         self.generation = 0
@@ -235,8 +236,12 @@ class StudentCode:
             if lost.reason == "timeout":
                 self.timed_out |= involved
             raise StudentFault(lost.sentence(label, self.timeout)) from None
-        if answer["banned"]:
-            raise StudentFault(BANNED_CALL.format(call=label, names=", ".join(answer["banned"])))
+        # A banned call counts against the graded function that made it, so a Dropout built on a student's
+        # dropout that delegates to torch loses dropout's points, not its own.
+        delegated = sorted({qualname for qualname, responsible in answer["banned"]
+                            if responsible in involved and qualname in self.banned.get(responsible, ())})
+        if delegated:
+            raise StudentFault(BANNED_CALL.format(call=label, names=", ".join(delegated)))
         if "raised" in answer:
             raise RaisedError(label, answer["raised"], self._missing_name(message, answer["raised"]))
         value = answer["value"]
@@ -255,7 +260,8 @@ class StudentCode:
             self.layers = child.layers
             try:
                 load = {"op": "load", "module": self.module, "chunks": list(self.submission.chunks),
-                        "banned": self.banned}
+                        "banned": sorted({name for names in self.banned.values() for name in names}),
+                        "restricted": sorted(self.banned)}
                 loaded = child.request(wire.dump_request(load), self.timeout, None)
             except ChildLost as lost:
                 self.load_failure = NOT_LOADED.format(file=self.filename,
@@ -286,7 +292,8 @@ class StudentCode:
         if raised["type"] != "AttributeError":
             return None
         name = message["name"]
-        near = difflib.get_close_matches(name, [n for n in self.names if not n.startswith("_")], n=1)
+        public = [n for n in self.names if not n.startswith("_")]
+        near = [n for n in public if n.lower() == name.lower()] or difflib.get_close_matches(name, public, n=1)
         hint = f" (there is a `{near[0]}`: check the spelling)" if near else ""
         return f"{self.filename} does not define `{name}`{hint}."
 

@@ -1,0 +1,136 @@
+"""assignment2 graded end to end: the reference, the stub, each named mistake, notebooks, broken files."""
+import importlib.util
+import sys
+import time
+
+import pytest
+
+from autograder.report import FAILED, PASSED
+from conftest import PROJECT, SUBMISSIONS
+
+sys.path.insert(0, str(SUBMISSIONS / "assignment2"))
+from mistakes import MISTAKES, submission_with  # noqa: E402
+
+REFERENCE_SOURCE = (PROJECT / "reference" / "assignment2" / "regularization.py").read_text()
+STUB = PROJECT / "assignments" / "assignment2" / "regularization.py"
+
+# What each named mistake's failure sentence must say (a fragment of the known-mistake message).
+DIAGNOSES = {
+    "l1_skips_biases": "the biases were left out",
+    "l1_returns_float": ".item() or float()",
+    "l1_sqrt": "a square root was taken",
+    "l2_skips_biases": "the biases were left out",
+    "l2_takes_sqrt": "a square root was taken",
+    "l2_returns_float": ".item() or float()",
+    "dropout_no_rescale": "not scaled by 1/(1-p)",
+    "dropout_keeps_with_p": "keeps each element with probability p",
+    "dropout_ignores_training": "still active when training=False",
+    "dropout_in_place": "modified in place",
+    "dropout_reseeds": "re-seeded inside dropout",
+    "dropout_calls_torch": "torch.nn.functional.dropout",
+    "Dropout_ignores_eval": "forward ignores self.training",
+    "Dropout_uses_nn_dropout": "torch.nn.Dropout",
+    "regularized_loss_swaps_lambdas": "lambda1 and lambda2 are swapped",
+}
+
+
+def functions_losing_points(report) -> set[str]:
+    return {r.function for r in report.results if r.status != PASSED}
+
+
+def test_reference_scores_full_marks(grade2):
+    report = grade2(PROJECT / "reference" / "assignment2" / "regularization.py")
+    assert [r.feedback for r in report.results if r.status != PASSED] == []
+    assert report.score == report.max_score > 0
+
+
+def test_every_test_is_named_after_what_it_grades(grade2, assignment2):
+    report = grade2(REFERENCE_SOURCE)
+    for result in report.results:
+        assert result.function in assignment2.functions, result.name
+        assert result.name.startswith(result.function + ": "), result.name
+
+
+def test_hidden_count_students_see_matches_the_hidden_suite(grade2, assignment2):
+    report = grade2(REFERENCE_SOURCE)
+    hidden = [r for r in report.results if r.hidden]
+    assert (assignment2.hidden_tests, assignment2.hidden_points) == (len(hidden), sum(r.max_score for r in hidden))
+
+
+@pytest.mark.parametrize("stub", [STUB, STUB.with_suffix(".ipynb")], ids=["py", "ipynb"])
+def test_untouched_stub_scores_zero_with_every_test_listed(grade2, stub):
+    reference = grade2(REFERENCE_SOURCE)
+    report = grade2(stub)
+    assert [r.name for r in report.results] == [r.name for r in reference.results]
+    assert report.score == 0
+    assert all(r.status == FAILED and "NotImplementedError" in r.feedback for r in report.results), [
+        r.feedback for r in report.results if "NotImplementedError" not in r.feedback]
+
+
+@pytest.mark.parametrize("name", sorted(MISTAKES))
+def test_each_mistake_costs_only_its_function_and_is_named(grade2, name):
+    mistake = MISTAKES[name]
+    report = grade2(submission_with([name], REFERENCE_SOURCE))
+    assert functions_losing_points(report) == {mistake.function}
+    feedback = " ".join(r.feedback for r in report.results if r.status != PASSED)
+    assert DIAGNOSES[name] in feedback, feedback
+
+
+def test_partial_submission_loses_only_what_is_missing(grade2):
+    report = grade2(SUBMISSIONS / "assignment2" / "partial.py")
+    assert functions_losing_points(report) == {"dropout", "Dropout", "regularized_loss"}
+    missing = next(r for r in report.results if r.function == "dropout")
+    assert missing.feedback == "partial.py does not define `dropout`."
+
+
+def test_misspelled_name_gets_a_suggestion(grade2):
+    report = grade2(REFERENCE_SOURCE.replace("def l1_reg(", "def L1_reg("))
+    l1 = next(r for r in report.results if r.function == "l1_reg")
+    assert l1.feedback == "regularization.py does not define `l1_reg` (there is a `L1_reg`: check the spelling)."
+
+
+@pytest.mark.parametrize("source, reason", [
+    ("", "regularization.py is empty."),
+    ("def l1_reg(model:\n", "regularization.py does not parse"),
+    ("import torch\nraise RuntimeError('boom')\n", "RuntimeError: boom (regularization.py, line 2)"),
+])
+def test_unloadable_file_lists_every_test_at_zero_with_the_reason(grade2, source, reason):
+    expected_names = [r.name for r in grade2(REFERENCE_SOURCE).results]
+    report = grade2(source)
+    assert [r.name for r in report.results] == expected_names
+    assert report.score == 0
+    assert all(reason in r.feedback for r in report.results), report.results[0].feedback
+
+
+def test_not_a_notebook_is_explained(grade2):
+    report = grade2(SUBMISSIONS / "assignment2" / "notebooks" / "not_a_notebook.ipynb")
+    assert report.score == 0
+    assert "is not a Jupyter notebook" in report.results[0].feedback
+
+
+def test_notebook_with_endless_training_cell_grades_like_the_py(grade2, tmp_path):
+    started = time.monotonic()
+    py_report = grade2(REFERENCE_SOURCE)
+    py_seconds = time.monotonic() - started
+    started = time.monotonic()
+    report = grade2(SUBMISSIONS / "assignment2" / "notebooks" / "correct_with_training_loop.ipynb")
+    notebook_seconds = time.monotonic() - started
+    assert report.score == report.max_score == py_report.max_score
+    assert any("Skipped" in note for note in report.notes)
+    # The endless cell never ran: had it, every call would have waited out its 3 s time limit.
+    assert notebook_seconds < py_seconds + 2.0
+
+
+def test_notebook_cell_that_does_not_parse_is_named_and_the_rest_graded(grade2):
+    report = grade2(SUBMISSIONS / "assignment2" / "notebooks" / "broken_cell.ipynb")
+    assert any("does not parse" in note and "Cell" in note for note in report.notes), report.notes
+    assert report.score == report.max_score
+
+
+def test_stub_imports_without_the_reference(tmp_path):
+    spec = importlib.util.spec_from_file_location("stub_alone", STUB)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    with pytest.raises(NotImplementedError):
+        module.l1_reg(None)
+    assert "reference" not in STUB.read_text()
