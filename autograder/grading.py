@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.assignments import Assignment
+from autograder.assignments import Assignment, course_root
 from autograder.feedback import StudentFault
 from autograder.report import ERROR, FAILED, PASSED, Report, TestResult
 from autograder.sandbox.remote import Sandbox, SandboxError, StudentCode
@@ -31,10 +31,15 @@ class GradingError(Exception):
 
 
 def start_sandbox(assignment: Assignment) -> Sandbox:
-    """Start the zygote early, so its `import torch` overlaps the grader's own start-up."""
-    hidden = assignment.reference_dir.parent
-    _keep_from_others(hidden)
-    return Sandbox(hidden=(hidden,) if hidden.is_dir() else ())
+    """Start the zygote early, so its `import torch` overlaps the grader's own start-up.
+
+    Hidden from student code: this assignment's course reference folder and the installed course's.
+    """
+    hidden = [folder for folder in {assignment.reference_dir.parent.resolve(), (course_root() / "reference").resolve()}
+              if folder.is_dir()]
+    for folder in hidden:
+        _keep_from_others(folder)
+    return Sandbox(hidden=sorted(hidden))
 
 
 def grade(assignment: Assignment, submission_path: Path, *, sandbox: Sandbox | None = None,

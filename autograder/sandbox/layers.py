@@ -274,6 +274,9 @@ def _unshare_pid_namespace() -> None:
 def _wait_and_mirror(pid: int) -> NoReturn:
     """Wait for PID 1 and end the same way, so the caller reads the real outcome from the pid it knows."""
     code = 1
+    # SIGTERM from the zygote means "stop": kill PID 1 and wait, because PID 1's exit completes only once the
+    # kernel has removed every process of the namespace, so nothing outlives the reap.
+    signal.signal(signal.SIGTERM, lambda *_: os.kill(pid, signal.SIGKILL))
     try:
         status = os.waitpid(pid, 0)[1]
         if os.WIFSIGNALED(status):

@@ -31,6 +31,7 @@ THREAD_ENVIRONMENT = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 
 NOT_DONE = " This part is not done yet."
+OUT_OF_MEMORY = f" It ran out of memory: the sandbox allows {DEFAULT_MEMORY // 2**30} GiB."
 SIGNAL_REASONS = {
     signal.SIGSEGV: "crashed Python with a segmentation fault",
     signal.SIGBUS: "crashed Python with a bus error",
@@ -80,11 +81,7 @@ class Sandbox:
         return Child(self, pid, ours)
 
     def reap(self, pid: int) -> dict:
-        """Ask the zygote how a child ended, after killing it if it still runs."""
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+        """Have the zygote stop a child (if it still runs) and say how it ended."""
         self.control.send(json.dumps({"op": "reap", "pid": pid}).encode())
         return self._receive(SPAWN_TIMEOUT)
 
@@ -344,8 +341,8 @@ class RaisedError(StudentFault):
         self.type, self.mro, self.message = raised["type"], raised["mro"], raised["message"]
         self.line = raised["line"]
         text = missing or f"{call} raised {_raised_text(raised)}"
-        if self.type == "NotImplementedError" and not missing:
-            text += NOT_DONE
+        if not missing:
+            text += {"NotImplementedError": NOT_DONE, "MemoryError": OUT_OF_MEMORY}.get(self.type, "")
         super().__init__(text)
 
 

@@ -23,6 +23,7 @@ import signal
 import socket
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 PRELOADED = (
@@ -32,6 +33,10 @@ PRELOADED = (
     "torch.utils.data",
 )
 PR_SET_PDEATHSIG = 1
+# Each child gets a uid of its own, so RLIMIT_NPROC and the final sweep count only its own processes.
+CHILD_UIDS = range(200_000, 201_000)
+CHILD_PROCESSES = 256
+STOP_GRACE = 5.0  # seconds a child's pid namespace gets to empty before everything is killed by force
 CONTROL_PACKET = 65536
 
 
@@ -49,7 +54,8 @@ def main() -> None:
     template = layers.Confinement(scratch=Path(tempfile.gettempdir()),
                                   readable=tuple(Path(p) for p in config["readable"]),
                                   hidden=tuple(Path(p) for p in config["hidden"]),
-                                  memory_bytes=config["memory_bytes"])
+                                  memory_bytes=config["memory_bytes"], processes=CHILD_PROCESSES,
+                                  unprivileged_uid=CHILD_UIDS[0])
     capabilities = layers.probe(template)
     _send(control, {"ready": True, "notes": list(capabilities.notes)})
     Zygote(control, template, capabilities, child, layers).run()
@@ -59,7 +65,8 @@ class Zygote:
     def __init__(self, control, template, capabilities, child_module, layers_module):
         self.control, self.template, self.capabilities = control, template, capabilities
         self.child, self.layers = child_module, layers_module
-        self.scratch: dict[int, str] = {}
+        self.confinements: dict[int, object] = {}
+        self.spawned = 0
 
     def run(self) -> None:
         """Serve control messages until the grader quits or goes away, then kill every child."""
@@ -77,57 +84,78 @@ class Zygote:
                 _send(self.control, self.reap(message["pid"]))
             else:
                 break
-        for pid in list(self.scratch):
-            _kill(pid)
+        for pid in list(self.confinements):
             self.reap(pid)
 
     def spawn(self, fd: int) -> int:
         """Fork a confined child serving on `fd`; return its pid."""
-        scratch = tempfile.mkdtemp(prefix="grade-child-")
-        if self.capabilities.uid_drop:
-            os.chown(scratch, self.template.unprivileged_uid, self.template.unprivileged_uid)
+        uid = CHILD_UIDS[self.spawned % len(CHILD_UIDS)]
+        self.spawned += 1
+        confinement = dataclasses.replace(self.template, scratch=Path(tempfile.mkdtemp(prefix="grade-child-")),
+                                          unprivileged_uid=uid)
         pid = os.fork()
         if pid == 0:
-            self._become_child(fd, Path(scratch))
+            self._become_child(fd, confinement)
         os.close(fd)
-        self.scratch[pid] = scratch
+        self.confinements[pid] = confinement
         return pid
 
-    def _become_child(self, fd: int, scratch: Path) -> None:
+    def _become_child(self, fd: int, confinement) -> None:
         try:
             _die_with_parent()
             self.layers.enter_pid_namespace()
             null = os.open(os.devnull, os.O_RDWR)
             for standard in (0, 1, 2):  # a child holding the grader's stdout open would make it wait forever
                 os.dup2(null, standard)
-            confinement = dataclasses.replace(self.template, scratch=scratch)
             layers = self.layers.confine(confinement, self.capabilities, keep_fds=(fd,))
             self.child.serve(socket.socket(fileno=fd), layers)
         finally:
             os._exit(70)
 
     def reap(self, pid: int) -> dict:
-        """Wait for a child the grader killed or saw die; report how it ended."""
-        try:
-            _, status = os.waitpid(pid, 0)
-        except ChildProcessError:
-            status = 0
-        shutil.rmtree(self.scratch.pop(pid, ""), ignore_errors=True)
-        self.layers.sweep(self.capabilities, self.template)
+        """Stop a child (if it still runs) and everything it started; report how it ended."""
+        status = self._stop(pid)
+        confinement = self.confinements.pop(pid, None)
+        if confinement is not None:
+            shutil.rmtree(confinement.scratch, ignore_errors=True)
+            self.layers.sweep(self.capabilities, confinement)
         if os.WIFSIGNALED(status):
             return {"signal": os.WTERMSIG(status)}
         return {"exit": os.WEXITSTATUS(status)}
 
 
-def _send(control: socket.socket, message: dict) -> None:
-    control.send(json.dumps(message).encode())
+    def _stop(self, pid: int) -> int:
+        """End a child and return its wait status: politely through its pid namespace, else by force."""
+        if self.capabilities.namespaces:
+            _signal(pid, signal.SIGTERM)
+            deadline = time.monotonic() + STOP_GRACE
+            while time.monotonic() < deadline:
+                done, status = _wait(pid, os.WNOHANG)
+                if done:
+                    return status
+                time.sleep(0.001)
+        _signal(-pid, signal.SIGKILL)  # the whole process group the child leads
+        _signal(pid, signal.SIGKILL)
+        return _wait(pid, 0)[1]
 
 
-def _kill(pid: int) -> None:
+def _wait(pid: int, options: int) -> tuple[bool, int]:
     try:
-        os.kill(pid, signal.SIGKILL)
+        done, status = os.waitpid(pid, options)
+    except ChildProcessError:
+        return True, 0
+    return done == pid, status
+
+
+def _signal(pid: int, number: int) -> None:
+    try:
+        os.kill(pid, number)
     except ProcessLookupError:
         pass
+
+
+def _send(control: socket.socket, message: dict) -> None:
+    control.send(json.dumps(message).encode())
 
 
 def _die_with_parent() -> None:

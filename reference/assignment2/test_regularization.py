@@ -182,6 +182,8 @@ def test_dropout_preserves_mean(student):
     out = student.dropout.seeded(SEED)(x, p)
     call = f"dropout(torch.full(({SAMPLE},), {level}), p={p})"
     _expect_tensor_like(out, x, call)
+    expect_that(bool((out == 0).any()), f"{call} dropped nothing; expected about {p:.0%} of the elements zeroed "
+                                        f"with the survivors scaled up so that the mean stays {level:g}.")
     low, high = binomial_interval(SAMPLE, 1 - p)
     mean, lowest, highest = (float(out.double().mean()), level * low / ((1 - p) * SAMPLE),
                              level * high / ((1 - p) * SAMPLE))
