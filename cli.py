@@ -55,7 +55,7 @@ def run(assignment, submission, results, feedback, timeout):
     except (AssignmentError, SubmissionNotFound) as error:
         raise UsageProblem(str(error)) from None
     try:
-        report = grade_submission(definition, path, sandbox=start_sandbox(definition), timeout=timeout)
+        report = grade_submission(definition, path, sandbox=start_sandbox(definition.course), timeout=timeout)
     except GradingError as error:
         click.echo(f"Error: grading failed, not because of the submission: {error}", err=True)
         sys.exit(EXIT_GRADER)

@@ -33,6 +33,10 @@ class Assignment:
     hidden_points: float = 0.0
 
     @property
+    def course(self) -> Path:
+        return self.public_dir.parent.parent
+
+    @property
     def has_reference(self) -> bool:
         return (self.reference_dir / f"{self.module}.py").is_file()
 

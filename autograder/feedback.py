@@ -57,7 +57,7 @@ def _describe(value) -> str:
 def _describe_array(array: np.ndarray, kind: str, dtype: str) -> str:
     suffix = "" if dtype == DEFAULT_DTYPES[kind] else f", dtype={dtype}"
     if array.size <= SHORT_ITEMS:
-        values = np.array2string(array, precision=8, separator=", ", floatmode="maxprec")
+        values = np.array2string(array, precision=8, separator=", ", floatmode="maxprec").replace("\n", "")
         return f"{kind}({values}{suffix})"
     return f"a {dtype} {kind} of shape {tuple(array.shape)}"
 

@@ -30,16 +30,17 @@ class GradingError(Exception):
     """The grader itself could not grade (a broken hidden suite, a sandbox that did not start)."""
 
 
-def start_sandbox(assignment: Assignment) -> Sandbox:
+def start_sandbox(course: Path) -> Sandbox:
     """Start the zygote early, so its `import torch` overlaps the grader's own start-up.
 
-    Hidden from student code: this assignment's course reference folder and the installed course's.
+    Hidden from student code: the reference folders of `course` and of the installed course, and the
+    installed course's git history, which holds every solution ever committed.
     """
-    hidden = [folder for folder in {assignment.reference_dir.parent.resolve(), (course_root() / "reference").resolve()}
-              if folder.is_dir()]
+    secrets = {course / "reference", course_root() / "reference", course_root() / ".git"}
+    hidden = sorted({folder.resolve() for folder in secrets if folder.is_dir()})
     for folder in hidden:
         _keep_from_others(folder)
-    return Sandbox(hidden=sorted(hidden))
+    return Sandbox(hidden=hidden)
 
 
 def grade(assignment: Assignment, submission_path: Path, *, sandbox: Sandbox | None = None,
@@ -47,7 +48,7 @@ def grade(assignment: Assignment, submission_path: Path, *, sandbox: Sandbox | N
     """Grade `submission_path` against the public tests and, when the reference is here, the hidden ones."""
     started = time.monotonic()
     own_sandbox = sandbox is None
-    sandbox = sandbox or start_sandbox(assignment)
+    sandbox = sandbox or start_sandbox(assignment.course)
     try:
         submission = load_submission(submission_path)
         student = StudentCode(sandbox, submission, assignment.module, banned=assignment.banned,

@@ -22,23 +22,30 @@ def course(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def assignment2(course):
-    return load_assignment("assignment2", course)
-
-
-@pytest.fixture(scope="session")
-def sandbox2(assignment2):
-    with start_sandbox(assignment2) as sandbox:
+def sandbox(course):
+    """One zygote for the whole run, as a batch of submissions would use it."""
+    with start_sandbox(course) as sandbox:
         yield sandbox
 
 
 @pytest.fixture
-def grade2(assignment2, sandbox2, tmp_path):
-    """Grade a submission given as a path, or as source text written to regularization.py."""
-    def run(submission, timeout: float = TEST_TIMEOUT):
+def grade_as(course, sandbox, tmp_path):
+    """Grade a submission to the named assignment, given as a path or as the source text of its module."""
+    def run(name: str, submission, timeout: float = TEST_TIMEOUT):
+        assignment = load_assignment(name, course)
         if isinstance(submission, str):
-            path = tmp_path / "regularization.py"
+            path = tmp_path / f"{assignment.module}.py"
             path.write_text(submission)
             submission = path
-        return grade(assignment2, submission, sandbox=sandbox2, timeout=timeout)
+        return grade(assignment, submission, sandbox=sandbox, timeout=timeout)
     return run
+
+
+@pytest.fixture
+def assignment2(course):
+    return load_assignment("assignment2", course)
+
+
+@pytest.fixture
+def grade2(grade_as):
+    return lambda submission, timeout=TEST_TIMEOUT: grade_as("assignment2", submission, timeout)

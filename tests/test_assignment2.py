@@ -1,15 +1,13 @@
 """assignment2 graded end to end: the reference, the stub, each named mistake, notebooks, broken files."""
 import importlib.util
-import sys
 import time
 
 import pytest
 
 from autograder.report import FAILED, PASSED
 from conftest import PROJECT, SUBMISSIONS
-
-sys.path.insert(0, str(SUBMISSIONS / "assignment2"))
-from mistakes import MISTAKES, submission_with  # noqa: E402
+from submissions.assignment2.mistakes import MISTAKES
+from submissions.mutations import with_mistakes
 
 REFERENCE_SOURCE = (PROJECT / "reference" / "assignment2" / "regularization.py").read_text()
 STUB = PROJECT / "assignments" / "assignment2" / "regularization.py"
@@ -70,7 +68,7 @@ def test_untouched_stub_scores_zero_with_every_test_listed(grade2, stub):
 @pytest.mark.parametrize("name", sorted(MISTAKES))
 def test_each_mistake_costs_only_its_function_and_is_named(grade2, name):
     mistake = MISTAKES[name]
-    report = grade2(submission_with([name], REFERENCE_SOURCE))
+    report = grade2(with_mistakes(REFERENCE_SOURCE, [mistake]))
     assert functions_losing_points(report) == {mistake.function}
     feedback = " ".join(r.feedback for r in report.results if r.status != PASSED)
     assert DIAGNOSES[name] in feedback, feedback

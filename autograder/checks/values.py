@@ -21,7 +21,6 @@ TOLERANCES = {  # dtype -> (rtol, atol)
     "float32": (1e-5, 1e-6), "complex64": (1e-5, 1e-6),
     "float64": (1e-7, 1e-10), "complex128": (1e-7, 1e-10),
 }
-EXACT = (0.0, 0.0)
 MISTAKE_SUFFIX = " This looks like a known mistake: {message}."
 
 
@@ -116,29 +115,47 @@ def mismatch(got, expected, rtol: float | None = None, atol: float | None = None
     if isinstance(expected, (int, float, np.number)):
         if isinstance(got, (bool, np.bool_)) or not isinstance(got, (int, float, np.number)):
             return " (not a number)"
-        return _array_mismatch(np.asarray(got), np.asarray(expected), "float64", "float64", rtol, atol)
+        got_array, expected_array = np.asarray(got), np.asarray(expected)
+        return _array_mismatch(got_array, expected_array, str(got_array.dtype), str(expected_array.dtype), rtol, atol)
     raise TypeError(f"cannot compare with an expected {type(expected).__name__}")
 
 
 def _array_mismatch(got, expected, got_dtype, expected_dtype, rtol, atol) -> str | None:
     if got.shape != expected.shape:
         return f" (shape {tuple(got.shape)} instead of {tuple(expected.shape)})"
-    if expected.dtype.kind == "b" or expected.dtype.kind in "iu" and got.dtype.kind in "iub":
-        rtol, atol = EXACT if rtol is None else (rtol, atol or 0.0)
-    default_rtol, default_atol = _tolerance(got_dtype, expected_dtype)
-    rtol = default_rtol if rtol is None else rtol
-    atol = default_atol if atol is None else atol
-    got64, expected64 = got.astype(np.complex128 if np.iscomplexobj(got) else np.float64), expected.astype(
-        np.complex128 if np.iscomplexobj(expected) else np.float64)
-    close = np.isclose(got64, expected64, rtol=rtol, atol=atol, equal_nan=True)
+    exact = _integral(got) and _integral(expected) and not rtol and not atol
+    if exact:  # counts, indices and masks: no tolerance, and no float64 cast that would blur big integers
+        close = np.asarray(got == expected, dtype=bool)
+    else:
+        rtol, atol = _tolerance(got_dtype, expected_dtype, rtol, atol)
+        close = np.isclose(_widened(got), _widened(expected), rtol=rtol, atol=atol, equal_nan=True)
     if close.all():
         return None
     where = tuple(int(i) for i in np.argwhere(~close)[0])
+    got_value, expected_value = _plain(got[where]), _plain(expected[where])
     if got.ndim == 0:
-        return f" (off by {abs(got64 - expected64).item():.3g}; the tolerance is rtol={rtol:g}, atol={atol:g})"
+        if exact:
+            return f" (off by {abs(got_value - expected_value)})"
+        return (f" (off by {abs(_widened(got) - _widened(expected)).item():.3g}; "
+                f"the tolerance is rtol={rtol:g}, atol={atol:g})")
     count = int((~close).sum())
     return (f" ({count} of {close.size} values differ; first at index {where}: "
-            f"{got64[where]:.8g} instead of {expected64[where]:.8g})")
+            f"{_number(got_value)} instead of {_number(expected_value)})")
+
+
+def _integral(array: np.ndarray) -> bool:
+    """Integers and booleans, including Python ints too big for int64 (object arrays of ints)."""
+    if array.dtype.kind in "iub":
+        return True
+    return array.dtype == object and all(isinstance(v, (int, np.integer)) for v in array.flat)
+
+
+def _widened(array: np.ndarray) -> np.ndarray:
+    return array.astype(np.complex128 if np.iscomplexobj(array) else np.float64)
+
+
+def _number(value) -> str:
+    return str(value) if isinstance(value, (int, bool)) else f"{value:.8g}"
 
 
 def _sequence_mismatch(got, expected, rtol, atol) -> str | None:
@@ -153,10 +170,11 @@ def _sequence_mismatch(got, expected, rtol, atol) -> str | None:
     return None
 
 
-def _tolerance(*dtypes: str) -> tuple[float, float]:
-    """The loosest tolerance among the dtypes involved: float32 on either side limits precision."""
-    known = [TOLERANCES[d] for d in dtypes if d in TOLERANCES] or [TOLERANCES["float64"]]
-    return max(t[0] for t in known), max(t[1] for t in known)
+def _tolerance(got_dtype: str, expected_dtype: str, rtol: float | None, atol: float | None) -> tuple[float, float]:
+    """The tolerance asked for, else the loosest of the dtypes involved: float32 on either side limits precision."""
+    known = [TOLERANCES[d] for d in (got_dtype, expected_dtype) if d in TOLERANCES] or [TOLERANCES["float64"]]
+    return (max(t[0] for t in known) if rtol is None else rtol,
+            max(t[1] for t in known) if atol is None else (atol or 0.0))
 
 
 def _plain(value):

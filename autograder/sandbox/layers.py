@@ -18,6 +18,7 @@ refuses is skipped and left out of the phrases confine() returns for the report.
 """
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import glob
@@ -68,6 +69,7 @@ _lifeline: int | None = None
 
 @dataclass(frozen=True)
 class Confinement:
+    """What one child may touch: scratch is its cwd and only writable dir; hidden dirs it must not read."""
     scratch: Path
     readable: tuple[Path, ...] = ()
     hidden: tuple[Path, ...] = ()
@@ -81,34 +83,16 @@ class Confinement:
 
 @dataclass(frozen=True)
 class Capabilities:
+    """Which layers this machine allows, from probe(); notes say why each missing one is missing."""
     namespaces: bool
     landlock_abi: int
     uid_drop: bool
     notes: tuple[str, ...]
 
 
-class _RulesetAttr(ctypes.Structure):
-    _fields_ = [("handled_access_fs", ctypes.c_uint64), ("handled_access_net", ctypes.c_uint64),
-                ("scoped", ctypes.c_uint64)]
-
-
 class _PathBeneathAttr(ctypes.Structure):
     _pack_ = 1  # packed in landlock.h: 12 bytes
     _fields_ = [("allowed_access", ctypes.c_uint64), ("parent_fd", ctypes.c_int32)]
-
-
-class _MountAttr(ctypes.Structure):
-    _fields_ = [("attr_set", ctypes.c_uint64), ("attr_clr", ctypes.c_uint64),
-                ("propagation", ctypes.c_uint64), ("userns_fd", ctypes.c_uint64)]
-
-
-class _CapHeader(ctypes.Structure):
-    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
-
-
-class _CapData(ctypes.Structure):
-    _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32),
-                ("inheritable", ctypes.c_uint32)]
 
 
 def _check(result: int) -> int:
@@ -235,17 +219,18 @@ def _blocking_component(path: str, uid: int, final_access: int) -> str | None:
     return None
 
 
-def enter_pid_namespace() -> None:
-    """Become PID 1 of a new pid namespace, so that killing this process's parent kills everything."""
+def enter_pid_namespace(capabilities: Capabilities | None = None) -> None:
+    """Become PID 1 of a new pid namespace, so that killing this process's parent kills everything.
+
+    Without capabilities it tries the namespace; capabilities.namespaces False skips it.
+    """
     global _lifeline
     try:
         os.setsid()  # killpg(child pid) then reaches every process, with namespaces or without
     except OSError:
         pass  # already a group leader
     parent = os.getppid()
-    try:
-        _unshare_pid_namespace()
-    except OSError:
+    if not _try_unshare_pid_namespace(capabilities):
         _arm_death_signal(parent)
         return
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # a zygote ignoring SIGCHLD would make waitpid fail
@@ -257,6 +242,17 @@ def enter_pid_namespace() -> None:
     os.close(write_end)
     _lifeline = read_end
     _arm_death_signal(parent)
+
+
+def _try_unshare_pid_namespace(capabilities: Capabilities | None) -> bool:
+    """Unshare the pid namespace unless probe() found namespaces unavailable; tell whether it worked."""
+    if capabilities is not None and not capabilities.namespaces:
+        return False
+    try:
+        _unshare_pid_namespace()
+    except OSError:
+        return False
+    return True
 
 
 def _unshare_pid_namespace() -> None:
@@ -310,8 +306,6 @@ def confine(confinement: Confinement, capabilities: Capabilities, keep_fds: tupl
     if capabilities.namespaces:
         applied += _attempt(_isolate, confinement)
     applied += _attempt(_set_limits, confinement, capabilities)
-    if capabilities.uid_drop:
-        os.chown(confinement.scratch, confinement.unprivileged_uid, confinement.unprivileged_uid)
     os.chdir(confinement.scratch)  # after the bind mount, or the cwd would be the read-only one
     applied += _attempt(_no_new_privileges)
     if capabilities.landlock_abi:
@@ -353,32 +347,29 @@ def _isolate(confinement: Confinement) -> list[str]:
     kinds = ["pid"] if os.getpid() == 1 else []
     kinds += ["user"] if kinds and os.geteuid() != 0 else []
     applied = [f"namespaces ({', '.join(kinds + ['mount', 'net', 'ipc', 'uts'])})"]
-    for path in confinement.hidden:
-        applied += _attempt(_hide, os.path.realpath(path))
-    if os.getpid() == 1:
-        applied += _attempt(_mount_proc)
+    for path in map(os.path.realpath, confinement.hidden):  # an empty read-only tmpfs over each
+        applied += _attempt(_mounted, f"hidden: {path}", "tmpfs", path, "tmpfs",
+                            MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=4k,mode=0555")
+    if os.getpid() == 1:  # so no process outside the namespace can be seen
+        applied += _attempt(_mounted, "/proc of the new pid namespace", "proc", "/proc", "proc",
+                            MS_NOSUID | MS_NODEV | MS_NOEXEC, None)
     applied += _attempt(_read_only_root, os.path.realpath(confinement.scratch))
     return applied
 
 
-def _hide(path: str) -> list[str]:
-    """Cover a dir with an empty read-only tmpfs, so its files are gone from this mount namespace."""
-    _mount("tmpfs", path, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=4k,mode=0555")
-    return [f"hidden: {path}"]
-
-
-def _mount_proc() -> list[str]:
-    """Mount a /proc of the new pid namespace, so no process outside it can be seen."""
-    _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, None)
-    return ["/proc of the new pid namespace"]
+def _mounted(phrase: str, *mount_arguments) -> list[str]:
+    """Mount one filesystem and return the phrase saying what it achieved, for _attempt."""
+    _mount(*mount_arguments)
+    return [phrase]
 
 
 def _read_only_root(scratch: str) -> list[str]:
     """Make every mount read-only but scratch, which protects files even where Landlock is missing."""
     _mount(scratch, scratch, None, MS_BIND, None)  # its own mount, so it alone can stay writable
-    read_only, writable = _MountAttr(attr_set=MOUNT_ATTR_RDONLY), _MountAttr(attr_clr=MOUNT_ATTR_RDONLY)
-    _syscall(SYS_MOUNT_SETATTR, AT_FDCWD, b"/", AT_RECURSIVE, ctypes.byref(read_only), ctypes.sizeof(read_only))
-    _syscall(SYS_MOUNT_SETATTR, AT_FDCWD, os.fsencode(scratch), 0, ctypes.byref(writable), ctypes.sizeof(writable))
+    # struct mount_attr {u64 attr_set, attr_clr, propagation, userns_fd}
+    read_only, writable = (ctypes.c_uint64 * 4)(MOUNT_ATTR_RDONLY), (ctypes.c_uint64 * 4)(0, MOUNT_ATTR_RDONLY)
+    _syscall(SYS_MOUNT_SETATTR, AT_FDCWD, b"/", AT_RECURSIVE, read_only, ctypes.sizeof(read_only))
+    _syscall(SYS_MOUNT_SETATTR, AT_FDCWD, os.fsencode(scratch), 0, writable, ctypes.sizeof(writable))
     return ["read-only filesystem except scratch"]
 
 
@@ -425,10 +416,10 @@ def _no_new_privileges() -> list[str]:
 def _landlock_restrict(confinement: Confinement, abi: int) -> list[str]:
     """Allow reading the allowlist and writing scratch only, and deny TCP and signals outside."""
     all_fs = (1 << (13 if abi == 1 else 14 if abi == 2 else 15 if abi < 5 else 16)) - 1
-    attr = _RulesetAttr(all_fs, NET_BIND_TCP_AND_CONNECT_TCP if abi >= 4 else 0,
-                        SCOPE_ABSTRACT_UNIX_SOCKET_AND_SIGNAL if abi >= 6 else 0)
-    size = 8 if abi < 4 else 16 if abi < 6 else 24  # the struct grew with the ABI
-    ruleset = _syscall(SYS_LANDLOCK_CREATE_RULESET, ctypes.byref(attr), size, 0)
+    # struct landlock_ruleset_attr {u64 handled_access_fs, handled_access_net, scoped}, grown with the ABI
+    attr = (ctypes.c_uint64 * 3)(all_fs, NET_BIND_TCP_AND_CONNECT_TCP if abi >= 4 else 0,
+                                 SCOPE_ABSTRACT_UNIX_SOCKET_AND_SIGNAL if abi >= 6 else 0)
+    ruleset = _syscall(SYS_LANDLOCK_CREATE_RULESET, attr, 8 if abi < 4 else 16 if abi < 6 else 24, 0)
     try:
         for path in _read_only_paths(confinement):
             try:
@@ -473,25 +464,26 @@ def _landlock_allow(ruleset: int, path: str, access: int) -> None:
 
 def _drop_privileges(confinement: Confinement, capabilities: Capabilities) -> list[str]:
     """Empty the bounding set, switch uid when allowed, then clear every capability left."""
-    _attempt(_empty_bounding_set)
+    with contextlib.suppress(OSError):  # without CAP_SETPCAP there is nothing to drop anyway
+        _empty_bounding_set()
     applied = []
     if capabilities.uid_drop:
-        applied += _attempt(_switch_uid, confinement.unprivileged_uid)
+        applied += _attempt(_switch_uid, confinement)
     return applied + _attempt(_clear_capabilities)
 
 
-def _empty_bounding_set() -> list[str]:
+def _empty_bounding_set() -> None:
     """Drop every capability from the bounding set, so no exec can bring one back."""
     for number in range(64):
         if _libc.prctl(PR_CAPBSET_READ, number, 0, 0, 0) < 0:
             break  # past the kernel's last capability
         _prctl(PR_CAPBSET_DROP, number)
-    return []
 
 
-def _switch_uid(uid: int) -> list[str]:
-    """Become the unprivileged uid, then re-arm the death signal that a credential change clears."""
-    parent = os.getppid()
+def _switch_uid(confinement: Confinement) -> list[str]:
+    """Hand scratch to the unprivileged uid and become it, then re-arm the death signal this clears."""
+    uid, parent = confinement.unprivileged_uid, os.getppid()
+    os.chown(confinement.scratch, uid, uid)
     try:
         os.setgroups([])
         os.setresgid(uid, uid, uid)
@@ -504,8 +496,9 @@ def _switch_uid(uid: int) -> list[str]:
 def _clear_capabilities() -> list[str]:
     """Clear the effective, permitted, inheritable and ambient sets, so a root child cannot unmount or remount."""
     _libc.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)  # fails harmlessly on old kernels
-    header, data = _CapHeader(LINUX_CAPABILITY_VERSION_3, 0), (_CapData * 2)()
-    _check(_libc.capset(ctypes.byref(header), data))
+    # struct __user_cap_header_struct {u32 version; int pid}, then two {u32 effective, permitted, inheritable}
+    header, data = (ctypes.c_uint32 * 2)(LINUX_CAPABILITY_VERSION_3, 0), (ctypes.c_uint32 * 6)()
+    _check(_libc.capset(header, data))
     return ["no capabilities"]
 
 

@@ -2,22 +2,12 @@
 
 Instructor-only fixture data for the project's tests. Every `Mistake.source` is
 the reference solution's definition of `Mistake.function` (a function or a class)
-with exactly one error in it, marked `# MISTAKE:`. `submission_with` splices
-chosen mistakes into the reference source, so a test can grade "the reference plus
+with exactly one error in it, marked `# MISTAKE:`. `submissions.mutations.with_mistakes`
+splices chosen mistakes into the reference source, so a test can grade "the reference plus
 this mistake" and check which tests fail and what they say.
 """
 
-import ast
-from dataclasses import dataclass
-
-
-@dataclass(frozen=True)
-class Mistake:
-    """A replacement for the top-level definition named `function` in the reference."""
-
-    function: str
-    source: str
-
+from submissions.mutations import Mistake
 
 MISTAKES = {
     "l1_skips_biases": Mistake(function="l1_reg", source='''\
@@ -152,37 +142,3 @@ def regularized_loss(output, target, model, criterion, lambda1=0.0, lambda2=0.0)
     return criterion(output, target) + lambda2 * l1_reg(model) + lambda1 * l2_reg(model)
 '''),
 }
-
-
-def _definition_spans(source):
-    """Map each top-level function or class name to its 0-based [start, end) lines.
-
-    The span starts at the first decorator, so a replacement drops those too.
-    """
-    spans = {}
-    for node in ast.parse(source).body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            start = min([node.lineno] + [d.lineno for d in node.decorator_list])
-            spans[node.name] = (start - 1, node.end_lineno)
-    return spans
-
-
-def submission_with(mistake_names, reference_source):
-    """Return `reference_source` with the named mistakes' definitions swapped in.
-
-    Everything outside the replaced definitions stays byte-identical. Two mistakes
-    in the same definition, or a definition the source lacks, raise ValueError.
-    """
-    mistakes = [MISTAKES[name] for name in mistake_names]
-    targets = [mistake.function for mistake in mistakes]
-    if len(set(targets)) != len(targets):
-        raise ValueError(f"mistakes {list(mistake_names)} replace the same definition twice")
-    spans = _definition_spans(reference_source)
-    missing = sorted(set(targets) - set(spans))
-    if missing:
-        raise ValueError(f"the reference source defines no top-level {', '.join(missing)}")
-    lines = reference_source.splitlines(keepends=True)
-    for mistake in sorted(mistakes, key=lambda m: spans[m.function][0], reverse=True):
-        start, end = spans[mistake.function]
-        lines[start:end] = [mistake.source.rstrip("\n") + "\n"]
-    return "".join(lines)

@@ -1,0 +1,93 @@
+"""The `grade` command through click's CliRunner: exit codes, messages, files written."""
+import json
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from autograder.assignments import COURSE_VARIABLE
+from cli import EXIT_USAGE, grade
+from conftest import PROJECT, SUBMISSIONS
+
+STUDENT_FIELDS = {"name", "score", "max_score", "status", "output", "visibility", "number"}
+
+
+@pytest.fixture
+def runner(course, monkeypatch):
+    monkeypatch.setenv(COURSE_VARIABLE, str(course))
+    return CliRunner()
+
+
+def test_all_passing_exits_0_and_prints_the_total(runner):
+    result = runner.invoke(grade, ["assignment2", str(PROJECT / "reference/assignment2/regularization.py")])
+    assert result.exit_code == 0, result.output
+    assert "Total: 57/57" in result.output
+
+
+def test_failures_exit_1_with_the_sentence(runner):
+    result = runner.invoke(grade, ["assignment2", str(SUBMISSIONS / "assignment2/partial.py")])
+    assert result.exit_code == 1
+    assert "partial.py does not define `dropout`." in result.output
+
+
+def test_without_submission_it_grades_the_current_folder(runner, tmp_path, monkeypatch):
+    shutil.copy(PROJECT / "reference/assignment2/regularization.py", tmp_path)
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(grade, ["assignment2"])
+    assert result.exit_code == 0, result.output
+
+
+def test_no_submission_found_exits_2_and_suggests_the_name(runner, tmp_path, monkeypatch):
+    (tmp_path / "regularisation.py").touch()
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(grade, ["assignment2"])
+    assert result.exit_code == EXIT_USAGE
+    assert "regularization.py" in result.output and "regularisation.py" in result.output
+
+
+def test_both_py_and_notebook_present_exits_2(runner, tmp_path, monkeypatch):
+    for name in ("regularization.py", "regularization.ipynb"):
+        (tmp_path / name).touch()
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(grade, ["assignment2"])
+    assert result.exit_code == EXIT_USAGE
+    assert "name the one to grade" in result.output
+
+
+def test_unknown_assignment_exits_2_listing_the_known_ones(runner):
+    result = runner.invoke(grade, ["assignment9", "x.py"])
+    assert result.exit_code == EXIT_USAGE
+    assert "Unknown assignment 'assignment9'" in result.output and "assignment2" in result.output
+
+
+def test_results_json_lists_every_test_in_gradescope_schema(runner, tmp_path):
+    results = tmp_path / "results.json"
+    result = runner.invoke(grade, ["assignment2", str(SUBMISSIONS / "assignment2/empty.py"), "--results", str(results)])
+    assert result.exit_code == 1
+    document = json.loads(results.read_text())
+    assert document["score"] == 0 and document["execution_time"] > 0 and document["output"]
+    assert len(document["tests"]) == 30
+    assert all(set(test) == STUDENT_FIELDS for test in document["tests"])
+    assert all(test["status"] == "failed" and test["output"] == "empty.py is empty." for test in document["tests"])
+    assert {test["visibility"] for test in document["tests"]} == {"visible", "after_published"}
+
+
+def test_feedback_folder_gets_results_and_markdown(runner, tmp_path):
+    folder = tmp_path / "feedback"
+    result = runner.invoke(grade, ["assignment2", str(SUBMISSIONS / "assignment2/partial.py"),
+                                   "--feedback", str(folder)])
+    assert result.exit_code == 1
+    markdown = (folder / "feedback.md").read_text()
+    assert markdown.startswith("# assignment2: ")
+    assert "partial.py does not define `dropout`." in markdown
+    assert json.loads((folder / "results.json").read_text())["score"] > 0
+
+
+def test_students_without_the_reference_see_how_many_tests_are_hidden(runner, course, tmp_path, monkeypatch):
+    student_course = tmp_path / "bundle"
+    shutil.copytree(course / "assignments", student_course / "assignments")
+    monkeypatch.setenv(COURSE_VARIABLE, str(student_course))
+    result = runner.invoke(grade, ["assignment2", str(PROJECT / "reference/assignment2/regularization.py")])
+    assert result.exit_code == 0, result.output
+    assert "Total: 6/6" in result.output
+    assert "24 hidden tests (51 points) are not shown here" in result.output
