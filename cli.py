@@ -24,6 +24,13 @@ class AssignmentFirst(click.Group):
             args = ["run", *args]
         return super().parse_args(ctx, args)
 
+    def format_epilog(self, ctx, formatter):
+        """End --help with the course's assignments and what each asks students to write."""
+        from autograder.assignments import list_assignments
+
+        with formatter.section("Assignments"):
+            formatter.write_dl([(a.name, f"{a.module}.py: {', '.join(a.functions)}") for a in list_assignments()])
+
 
 @click.group(cls=AssignmentFirst)
 def grade():
@@ -62,6 +69,26 @@ def run(assignment, submission, results, feedback, timeout):
     _write_outputs(report, results, feedback)
     click.echo(_render(report), nl=False)
     sys.exit(0 if report.all_passed else EXIT_FAILURES)
+
+
+@grade.command("list")
+def list_command():
+    """Show each assignment's functions and their points.
+
+    Example: `grade list`
+    """
+    from autograder.assignments import list_assignments
+    from autograder.grading import list_tests
+
+    for assignment in list_assignments():
+        tests = list_tests(assignment)
+        click.echo(f"{assignment.name}: {assignment.title} ({assignment.module}.py or .ipynb)")
+        for function in assignment.functions:
+            own = [test for test in tests if test.function == function]
+            click.echo(f"  {function:<24} {sum(t.max_score for t in own):>4g} points, {len(own)} tests")
+        if not assignment.has_reference and assignment.hidden_tests:
+            click.echo(f"  and {assignment.hidden_tests} hidden tests ({assignment.hidden_points:g} points) "
+                       f"your instructor runs")
 
 
 def _write_outputs(report, results: Path | None, feedback: Path | None) -> None:

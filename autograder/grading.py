@@ -76,19 +76,30 @@ def grade(assignment: Assignment, submission_path: Path, *, sandbox: Sandbox | N
 
 def run_tests(files: list[Path], assignment: Assignment, student: StudentCode, reference) -> list[TestResult]:
     """Run test files under pytest with the `student` and `reference` fixtures; one result per test."""
+    plugin = _run_pytest(files, assignment, student, reference)
+    order = {name: index for index, name in enumerate(assignment.functions)}
+    ranked = sorted(plugin.results, key=lambda r: (order.get(r.function, len(order)), r.hidden, r.number))
+    return [TestResult(r.name, r.score, r.max_score, r.status, r.feedback, r.hidden, number)
+            for number, r in enumerate(ranked, start=1)]
+
+
+def list_tests(assignment: Assignment) -> list[TestResult]:
+    """Every test of the assignment that is here (public, and hidden when the reference is), without running any."""
+    files = assignment.public_tests + assignment.hidden_test_files
+    plugin = _run_pytest(files, assignment, None, None, "--collect-only")
+    return plugin.collected
+
+
+def _run_pytest(files: list[Path], assignment: Assignment, student, reference, *extra: str) -> "_GradingPlugin":
     plugin = _GradingPlugin(student, reference, hidden_root=assignment.reference_dir)
-    arguments = [str(f) for f in files] + [*UNUSED_PLUGINS, "-c", os.devnull,
-                                           "--rootdir", str(assignment.public_dir.parent.parent),
-                                           "--import-mode=importlib", "-W", "ignore::pytest.PytestWarning"]
+    arguments = [str(f) for f in files] + [*UNUSED_PLUGINS, "-c", os.devnull, "--rootdir", str(assignment.course),
+                                           "--import-mode=importlib", "-W", "ignore::pytest.PytestWarning", *extra]
     sys.dont_write_bytecode = True  # keep reference/ free of __pycache__ a later run could be fooled by
     exit_code = pytest.main(arguments, plugins=[plugin])
     if plugin.collection_errors or exit_code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         details = "\n".join(plugin.collection_errors) or f"pytest exited with {exit_code!r}"
         raise GradingError(f"the tests in {', '.join(map(str, files))} could not run:\n{details}")
-    order = {name: index for index, name in enumerate(assignment.functions)}
-    ranked = sorted(plugin.results, key=lambda r: (order.get(r.function, len(order)), r.hidden, r.number))
-    return [TestResult(r.name, r.score, r.max_score, r.status, r.feedback, r.hidden, number)
-            for number, r in enumerate(ranked, start=1)]
+    return plugin
 
 
 class _GradingPlugin:
@@ -97,6 +108,7 @@ class _GradingPlugin:
     def __init__(self, student: StudentCode, reference, hidden_root: Path):
         self._student, self._reference, self.hidden_root = student, reference, hidden_root.resolve()
         self.results: list[TestResult] = []
+        self.collected: list[TestResult] = []
         self.collection_errors: list[str] = []
 
     @pytest.fixture(scope="session")
@@ -113,6 +125,9 @@ class _GradingPlugin:
     def pytest_collectreport(self, report):
         if report.failed:
             self.collection_errors.append(f"{report.nodeid}: {report.longreprtext}")
+
+    def pytest_collection_modifyitems(self, items):
+        self.collected = [self._result(item, None) for item in items]
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):

@@ -91,3 +91,17 @@ def test_students_without_the_reference_see_how_many_tests_are_hidden(runner, co
     assert result.exit_code == 0, result.output
     assert "Total: 6/6" in result.output
     assert "24 hidden tests (51 points) are not shown here" in result.output
+
+
+def test_help_lists_the_assignments_and_their_functions(runner):
+    result = runner.invoke(grade, ["--help"])
+    assert result.exit_code == 0
+    assert "assignment2  regularization.py: l1_reg, l2_reg, dropout, Dropout," in result.output
+
+
+def test_list_shows_points_per_function(runner):
+    result = runner.invoke(grade, ["list"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "assignment2: Regularization: L1 and L2 penalties, inverted dropout (regularization.py or .ipynb)" in lines
+    assert "  l1_reg                      8 points, 4 tests" in lines

@@ -228,7 +228,7 @@ def test_dropout_not_in_place(student):
     x = positive_input((64, 32))
     answer = student.run(probes.arguments_after, student.dropout, x, 0.5, seed=SEED,
                          label=describe_call("dropout", (x, 0.5)))
-    expect_close(answer["arguments"][0], x, call=f"x after dropout(x, p=0.5) (it must stay as it was)",
+    expect_close(answer["arguments"][0], x, call="x after dropout(x, p=0.5) (it must stay as it was)",
                  mistakes=[("x was modified in place (an operation ending in _ such as mul_, or an assignment "
                             "into x[...]); compute a new tensor instead", answer["value"])])
 
