@@ -80,16 +80,19 @@ def notebook_from_source(source: str) -> nbformat.NotebookNode:
     return notebook
 
 
+def notebook_twin_text(py_path: Path) -> str:
+    """The exact text of the notebook twin of the percent-format file `py_path`."""
+    return nbformat.writes(notebook_from_source(Path(py_path).read_text(encoding="utf-8"))) + "\n"
+
+
 def write_notebook_twin(py_path: Path) -> Path:
     """Write `<py_path stem>.ipynb` next to `py_path` and return its path.
 
     The text is written with "\\n" line ends so every platform produces the same bytes.
     """
-    py_path = Path(py_path)
-    notebook = notebook_from_source(py_path.read_text(encoding="utf-8"))
-    twin = py_path.with_suffix(".ipynb")
+    twin = Path(py_path).with_suffix(".ipynb")
     with open(twin, "w", encoding="utf-8", newline="\n") as handle:
-        handle.write(nbformat.writes(notebook) + "\n")
+        handle.write(notebook_twin_text(py_path))
     return twin
 
 

@@ -7,6 +7,7 @@
 pytest runs in the grading process because the tests and the reference are
 trusted; only the `student` fixture reaches into the sandbox.
 """
+import dataclasses
 import os
 import stat
 import sys
@@ -76,18 +77,20 @@ def grade(assignment: Assignment, submission_path: Path, *, sandbox: Sandbox | N
 
 def run_tests(files: list[Path], assignment: Assignment, student: StudentCode, reference) -> list[TestResult]:
     """Run test files under pytest with the `student` and `reference` fixtures; one result per test."""
-    plugin = _run_pytest(files, assignment, student, reference)
-    order = {name: index for index, name in enumerate(assignment.functions)}
-    ranked = sorted(plugin.results, key=lambda r: (order.get(r.function, len(order)), r.hidden, r.number))
-    return [TestResult(r.name, r.score, r.max_score, r.status, r.feedback, r.hidden, number)
-            for number, r in enumerate(ranked, start=1)]
+    return _ranked(assignment, _run_pytest(files, assignment, student, reference).results)
 
 
 def list_tests(assignment: Assignment) -> list[TestResult]:
     """Every test of the assignment that is here (public, and hidden when the reference is), without running any."""
     files = assignment.public_tests + assignment.hidden_test_files
-    plugin = _run_pytest(files, assignment, None, None, "--collect-only")
-    return plugin.collected
+    return _ranked(assignment, _run_pytest(files, assignment, None, None, "--collect-only").collected)
+
+
+def _ranked(assignment: Assignment, results: list[TestResult]) -> list[TestResult]:
+    """Order results as students read them, by function, public before hidden, and number them from 1."""
+    order = {name: index for index, name in enumerate(assignment.functions)}
+    ranked = sorted(results, key=lambda r: (order.get(r.function, len(order)), r.hidden, r.number))
+    return [dataclasses.replace(result, number=number) for number, result in enumerate(ranked, start=1)]
 
 
 def _run_pytest(files: list[Path], assignment: Assignment, student, reference, *extra: str) -> "_GradingPlugin":
@@ -127,23 +130,23 @@ class _GradingPlugin:
             self.collection_errors.append(f"{report.nodeid}: {report.longreprtext}")
 
     def pytest_collection_modifyitems(self, items):
-        self.collected = [self._result(item, None) for item in items]
+        self.collected = [self._result(item, None, number) for number, item in enumerate(items)]
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):
         outcome = yield
         report = outcome.get_result()
         if report.when == "call" or (report.when == "setup" and not report.passed):
-            self.results.append(self._result(item, call.excinfo))
+            self.results.append(self._result(item, call.excinfo, len(self.results)))
 
-    def _result(self, item, excinfo) -> TestResult:
+    def _result(self, item, excinfo, number: int) -> TestResult:
         marker = item.get_closest_marker("graded")
         name = marker.kwargs.get("name") if marker else item.name
         points = float(marker.kwargs.get("points", 1)) if marker else 0.0
         hidden = Path(str(item.path)).resolve().is_relative_to(self.hidden_root)
         status, feedback = _outcome(excinfo, marker is not None, item.name)
         score = points if status == PASSED else 0.0
-        return TestResult(name, score, points, status, feedback, hidden, len(self.results))
+        return TestResult(name, score, points, status, feedback, hidden, number)
 
 
 def _outcome(excinfo, named: bool, test_name: str) -> tuple[str, str]:

@@ -1,0 +1,65 @@
+"""What every assignment of the course must satisfy, checked for each one found in assignments/.
+
+Adding an assignment is one folder in assignments/ and one in reference/; these
+tests then cover it without a line more: the reference earns full marks, the
+untouched stub earns nothing with every test listed, test names say what they
+grade, the notebook twin matches the stub, and students are told the truth about
+the hidden suite.
+"""
+import importlib.util
+
+import pytest
+
+from autograder.assignments import list_assignments
+from autograder.authoring import notebook_twin_text
+from autograder.grading import list_tests
+from autograder.report import FAILED, PASSED
+from conftest import PROJECT
+
+ASSIGNMENTS = [assignment.name for assignment in list_assignments(PROJECT)]
+
+
+@pytest.fixture(params=ASSIGNMENTS)
+def assignment(request):
+    return next(a for a in list_assignments(PROJECT) if a.name == request.param)
+
+
+def test_reference_scores_full_marks(assignment, grade_as):
+    report = grade_as(assignment.name, assignment.reference_dir / f"{assignment.module}.py")
+    assert [(r.name, r.feedback) for r in report.results if r.status != PASSED] == []
+    assert report.score == report.max_score > 0
+
+
+@pytest.mark.parametrize("suffix", [".py", ".ipynb"])
+def test_untouched_stub_scores_zero_with_every_test_listed(assignment, grade_as, suffix):
+    report = grade_as(assignment.name, assignment.public_dir / f"{assignment.module}{suffix}")
+    assert [r.name for r in report.results] == [t.name for t in list_tests(assignment)]
+    assert report.score == 0
+    assert [r.feedback for r in report.results if r.status != FAILED or "NotImplementedError" not in r.feedback] == []
+
+
+def test_every_test_names_the_function_it_grades(assignment):
+    tests = list_tests(assignment)
+    assert [t.name for t in tests if t.function not in assignment.functions or not t.name.startswith(
+        t.function + ": ")] == []
+    assert {t.function for t in tests} == set(assignment.functions)
+
+
+def test_students_are_told_the_size_of_the_hidden_suite(assignment):
+    hidden = [t for t in list_tests(assignment) if t.hidden]
+    assert (assignment.hidden_tests, assignment.hidden_points) == (len(hidden), sum(t.max_score for t in hidden))
+
+
+def test_notebook_twin_is_generated_from_the_stub(assignment):
+    stub = assignment.public_dir / f"{assignment.module}.py"
+    assert stub.with_suffix(".ipynb").read_text(encoding="utf-8") == notebook_twin_text(stub), (
+        f"regenerate it: python -m autograder.authoring {stub.relative_to(PROJECT)}")
+
+
+def test_stub_imports_alone_and_every_graded_name_is_still_to_do(assignment):
+    stub = assignment.public_dir / f"{assignment.module}.py"
+    spec = importlib.util.spec_from_file_location(f"stub_{assignment.name}", stub)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert all(hasattr(module, name) for name in assignment.functions)
+    assert "reference" not in stub.read_text()
