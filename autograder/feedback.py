@@ -67,6 +67,10 @@ def _describe_sequence(value) -> str:
     if len(value) > SHORT_ITEMS:
         return f"a {type(value).__name__} of {len(value)} items"
     inner = ", ".join(describe(item) for item in value)
+    if len(inner) > MAX_DESCRIPTION // 2:  # e.g. a list of weight tensors: counted reads better than cut off
+        nouns = {"tensors" if hasattr(item, "detach") else "arrays" if isinstance(item, np.ndarray) else "items"
+                 for item in value}
+        return f"a {type(value).__name__} of {len(value)} {nouns.pop() if len(nouns) == 1 else 'items'}"
     return opening + inner + ("," if len(value) == 1 and closing == ")" else "") + closing
 
 

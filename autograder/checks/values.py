@@ -59,7 +59,11 @@ def expect_close(got, expected, *, call: str, rtol: float | None = None, atol: f
     difference = mismatch(got, expected, rtol, atol)
     if difference is None or any(mismatch(got, value, rtol, atol) is None for value in accept):
         return
-    sentence = f"{call} returned {describe(got)}; expected {describe(expected)}{difference}."
+    got_text, expected_text = describe(got), describe(expected)
+    if got_text == expected_text and got_text.startswith("a "):  # summarised alike: the clause says what differs
+        sentence = f"{call} returned {got_text} that differs from the expected one{difference}."
+    else:
+        sentence = f"{call} returned {got_text}; expected {expected_text}{difference}."
     for message, value in mistakes:
         if mismatch(got, value, rtol, atol) is None:
             sentence += MISTAKE_SUFFIX.format(message=message)
@@ -108,8 +112,11 @@ def mismatch(got, expected, rtol: float | None = None, atol: float | None = None
     if isinstance(expected, dict):
         if not isinstance(got, dict) or set(got) != set(expected):
             return " (different keys)"
-        return next((f" (at key {key!r}{m})" for key in expected
-                     if (m := mismatch(got[key], expected[key], rtol, atol)) is not None), None)
+        for key in expected:
+            difference = mismatch(got[key], expected[key], rtol, atol)
+            if difference is not None:
+                return _located(f"key {key!r}", difference, got[key], expected[key])
+        return None
     if isinstance(expected, (bool, np.bool_, str)) or expected is None:
         return None if _plain(got) == _plain(expected) and type(_plain(got)) is type(_plain(expected)) else ""
     if isinstance(expected, (int, float, np.number)):
@@ -166,8 +173,15 @@ def _sequence_mismatch(got, expected, rtol, atol) -> str | None:
     for index, (item, wanted) in enumerate(zip(got, expected)):
         difference = mismatch(item, wanted, rtol, atol)
         if difference is not None:
-            return f" (item {index} is {describe(item)} instead of {describe(wanted)}{difference})"
+            return _located(f"item {index}", difference, item, wanted)
     return None
+
+
+def _located(where: str, difference: str, got, expected) -> str:
+    """Say where inside a container the first difference is, keeping its detail."""
+    if difference:  # " (what differs)"
+        return f" (at {where}: {difference.strip()[1:-1]})"
+    return f" (at {where}: {describe(got)} instead of {describe(expected)})"
 
 
 def _tolerance(got_dtype: str, expected_dtype: str, rtol: float | None, atol: float | None) -> tuple[float, float]:

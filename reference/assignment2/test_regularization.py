@@ -410,8 +410,8 @@ def test_regularized_loss_sgd_step(student, reference):
                                               "lambda1=0.01, lambda2=0.005)")
     own_step = _step_with_own_penalties(student, lr, lambda1, lambda2)
     expect_close(got["parameters"], _sgd_step(reference.regularized_loss, lr, lambda1, lambda2),
-                 call="the parameters after one SGD step (lr=0.1) on regularized_loss with lambda1=0.01, "
-                      "lambda2=0.005", accept=[own_step] if own_step else [],
+                 call="one SGD step (lr=0.1) on regularized_loss(output, target, model, F.mse_loss, lambda1=0.01, "
+                      "lambda2=0.005), as new parameters,", accept=[own_step] if own_step else [],
                  mistakes=[(SWAPPED, _sgd_step(reference.regularized_loss, lr, lambda2, lambda1))])
 
 
