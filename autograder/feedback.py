@@ -12,8 +12,19 @@ MAX_DESCRIPTION = 160
 DEFAULT_DTYPES = {"tensor": "float32", "array": "float64"}  # what torch and numpy print without a dtype
 
 
+MISTAKE_SUFFIX = " This looks like a known mistake: {mistake}."
+
+
 class StudentFault(AssertionError):
-    """A lost point whose message is the sentence the student reads."""
+    """A lost point whose message is the sentence the student reads.
+
+    `mistake` names the known mistake the output matched, if any; it ends the sentence and
+    lets an instructor count how many submissions made it.
+    """
+
+    def __init__(self, sentence: str, mistake: str | None = None):
+        super().__init__(sentence + (MISTAKE_SUFFIX.format(mistake=mistake) if mistake else ""))
+        self.mistake = mistake
 
 
 def describe(value) -> str:

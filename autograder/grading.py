@@ -146,7 +146,8 @@ class _GradingPlugin:
         hidden = Path(str(item.path)).resolve().is_relative_to(self.hidden_root)
         status, feedback = _outcome(excinfo, marker is not None, item.name)
         score = points if status == PASSED else 0.0
-        return TestResult(name, score, points, status, feedback, hidden, number)
+        mistake = getattr(excinfo.value, "mistake", None) if excinfo else None
+        return TestResult(name, score, points, status, feedback, hidden, number, mistake)
 
 
 def _outcome(excinfo, named: bool, test_name: str) -> tuple[str, str]:

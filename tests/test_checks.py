@@ -13,13 +13,27 @@ import pytest
 import torch
 from torch import nn
 
-from autograder.checks import (Mistake, StudentFault, banned_references, binomial_interval, describe, describe_call,
-                               expect_close, expect_equal, expect_fraction, expect_gradient,
-                               expect_no_banned_references, expect_same, expect_that, mismatch, numerical_gradient)
+from autograder.checks import (
+    Mistake,
+    StudentFault,
+    banned_references,
+    binomial_interval,
+    describe,
+    describe_call,
+    expect_close,
+    expect_equal,
+    expect_fraction,
+    expect_gradient,
+    expect_no_banned_references,
+    expect_same,
+    expect_that,
+    mismatch,
+    numerical_gradient,
+)
 from autograder.checks.banned import BANNED_REFERENCE
 from autograder.checks.statistics import FAILURE_PROBABILITY
-from autograder.checks.values import MISTAKE_SUFFIX, TOLERANCES
-from autograder.feedback import MAX_DESCRIPTION, SHORT_ITEMS
+from autograder.checks.values import TOLERANCES
+from autograder.feedback import MAX_DESCRIPTION, MISTAKE_SUFFIX, SHORT_ITEMS
 from autograder.submission import CELL_FILENAME, Chunk, load_submission
 
 CALL = "f(x)"
@@ -210,12 +224,12 @@ def test_a_matching_mistake_is_named(student, named):
     sentence = sentence_of(student, F32 * 4, mistakes=mistakes)
     base = f"{CALL} returned {describe(student)}; expected {describe(F32 * 4)}"
     assert sentence.startswith(base)
-    suffixes = [MISTAKE_SUFFIX.format(message=message) for message, _ in mistakes]
+    suffixes = [MISTAKE_SUFFIX.format(mistake=message) for message, _ in mistakes]
     if named is None:
         assert not any(suffix in sentence for suffix in suffixes)
         assert sentence.endswith(").")
     else:  # only the first matching mistake is named, at the end
-        assert sentence.endswith(MISTAKE_SUFFIX.format(message=named))
+        assert sentence.endswith(MISTAKE_SUFFIX.format(mistake=named))
         assert sum(suffix in sentence for suffix in suffixes) == 1
 
 
@@ -264,7 +278,7 @@ def test_expect_same_names_a_mistake_computed_with_the_same_seed():
     with pytest.raises(StudentFault) as fault:
         expect_same(student, reference, torch.ones(50), 0.25, seed=1, mistakes=[unrelated, wrong_scale],
                     call="dropout(x, 0.25)")
-    assert str(fault.value).endswith(MISTAKE_SUFFIX.format(message=wrong_scale.message))
+    assert str(fault.value).endswith(MISTAKE_SUFFIX.format(mistake=wrong_scale.message))
     assert unrelated.message not in str(fault.value)
 
 
@@ -288,7 +302,7 @@ def test_expect_same_gives_each_call_its_own_copy_of_the_arguments():
 
     with pytest.raises(StudentFault) as fault:
         expect_same(variant, mutating_reference, x, mistakes=[Mistake("adds 99", lambda v: v + 99)], call="inc(x)")
-    assert str(fault.value).endswith(MISTAKE_SUFFIX.format(message="adds 99"))
+    assert str(fault.value).endswith(MISTAKE_SUFFIX.format(mistake="adds 99"))
     assert torch.equal(x, torch.zeros(3))
 
 
@@ -334,7 +348,7 @@ def test_expect_gradient_names_a_mistake():
     with pytest.raises(StudentFault) as fault:
         expect_gradient(AT, lambda w: (w**2).sum(), AT, call="grad",
                         mistakes=[("forgot the factor 2", AT), ("used sign(w)", np.sign(AT))])
-    assert str(fault.value).endswith(MISTAKE_SUFFIX.format(message="forgot the factor 2"))
+    assert str(fault.value).endswith(MISTAKE_SUFFIX.format(mistake="forgot the factor 2"))
     assert "used sign(w)" not in str(fault.value)
 
 
@@ -388,9 +402,9 @@ ALTERNATIVES = [("p is the probability of dropping, not of keeping", 0.75), ("th
     pytest.param(177, OUTSIDE.format(count=177, fraction="0.1770"), id="below"),
     pytest.param(500, OUTSIDE.format(count=500, fraction="0.5000"), id="no-alternative-fits"),
     pytest.param(750, OUTSIDE.format(count=750, fraction="0.7500")
-                 + MISTAKE_SUFFIX.format(message=ALTERNATIVES[0][0]), id="keeps-with-p"),
+                 + MISTAKE_SUFFIX.format(mistake=ALTERNATIVES[0][0]), id="keeps-with-p"),
     pytest.param(0, OUTSIDE.format(count=0, fraction="0.0000")
-                 + MISTAKE_SUFFIX.format(message=ALTERNATIVES[1][0]), id="never-drops"),
+                 + MISTAKE_SUFFIX.format(mistake=ALTERNATIVES[1][0]), id="never-drops"),
 ])
 def test_expect_fraction(count, sentence):
     assert binomial_interval(1000, 0.25) == (178, 326)  # the bounds OUTSIDE spells out

@@ -32,12 +32,10 @@ def expect_fraction(count: int, trials: int, p: float, *, what: str, alternative
         return
     sentence = (f"{what}: {count} of {trials} ({count / trials:.4f}); expected a fraction near {p:g} "
                 f"(between {low} and {high}, a range a correct implementation leaves less than once in a million runs).")
-    for message, alternative in alternatives:
-        alt_low, alt_high = binomial_interval(trials, alternative)
-        if alt_low <= count <= alt_high:
-            sentence += f" This looks like a known mistake: {message}."
-            break
-    raise StudentFault(sentence)
+    matched = next((message for message, alternative in alternatives
+                    if binomial_interval(trials, alternative)[0] <= count <= binomial_interval(trials, alternative)[1]),
+                   None)
+    raise StudentFault(sentence, mistake=matched)
 
 
 def _kl(q: float, p: float) -> float:

@@ -21,7 +21,6 @@ TOLERANCES = {  # dtype -> (rtol, atol)
     "float32": (1e-5, 1e-6), "complex64": (1e-5, 1e-6),
     "float64": (1e-7, 1e-10), "complex128": (1e-7, 1e-10),
 }
-MISTAKE_SUFFIX = " This looks like a known mistake: {message}."
 
 
 @dataclass(frozen=True)
@@ -64,11 +63,8 @@ def expect_close(got, expected, *, call: str, rtol: float | None = None, atol: f
         sentence = f"{call} returned {got_text} that differs from the expected one{difference}."
     else:
         sentence = f"{call} returned {got_text}; expected {expected_text}{difference}."
-    for message, value in mistakes:
-        if mismatch(got, value, rtol, atol) is None:
-            sentence += MISTAKE_SUFFIX.format(message=message)
-            break
-    raise StudentFault(sentence)
+    matched = next((message for message, value in mistakes if mismatch(got, value, rtol, atol) is None), None)
+    raise StudentFault(sentence, mistake=matched)
 
 
 def expect_equal(got, expected, *, call: str, mistakes=()) -> None:
@@ -90,10 +86,11 @@ def expect_raises(error: type[BaseException], function, *args, call: str | None 
     raise StudentFault(f"{call} returned {describe(got)}; expected it to raise {error.__name__}.")
 
 
-def expect_that(condition: bool, sentence: str) -> None:
-    """Fail with `sentence` unless `condition` holds: for properties no value comparison expresses."""
+def expect_that(condition: bool, sentence: str, mistake: str | None = None) -> None:
+    """Fail with `sentence` (naming `mistake`, when given) unless `condition` holds: for properties no value
+    comparison expresses."""
     if not condition:
-        raise StudentFault(sentence)
+        raise StudentFault(sentence, mistake=mistake)
 
 
 def mismatch(got, expected, rtol: float | None = None, atol: float | None = None) -> str | None:

@@ -13,6 +13,7 @@ class TestResult:
     feedback: str        # the sentence for a lost point; empty when passed
     hidden: bool         # from the instructor's hidden suite rather than the public tests
     number: int
+    mistake: str | None = None  # the known mistake the failure matched, for class-wide counts
 
     @property
     def function(self) -> str:

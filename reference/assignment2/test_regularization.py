@@ -83,10 +83,10 @@ def _penalty_in_graph(student, name):
     for shown, model in seeded_models()[:2]:
         got = getattr(student, name)(model)
         call = f"{name}({shown})"
-        if isinstance(got, (float, int)):
-            raise StudentFault(f"{call} returned a Python {type(got).__name__}; expected a 0-dim torch.Tensor. This "
-                               f"looks like a known mistake: .item() or float() cuts the penalty out of the autograd "
-                               f"graph, so loss + lambda * {name}(model) cannot train the weights.")
+        expect_that(not isinstance(got, (float, int)),
+                    f"{call} returned a Python {type(got).__name__}; expected a 0-dim torch.Tensor.",
+                    mistake=f".item() or float() cuts the penalty out of the autograd graph, so "
+                            f"loss + lambda * {name}(model) cannot train the weights")
         expect_that(isinstance(got, torch.Tensor), f"{call} returned {describe(got)}; expected a 0-dim torch.Tensor.")
         expect_that(got.dim() == 0, f"{call} returned a tensor of shape {tuple(got.shape)}; expected a 0-dim tensor "
                                     f"(a single number: sum over every parameter and every element).")
@@ -187,12 +187,10 @@ def test_dropout_preserves_mean(student):
     low, high = binomial_interval(SAMPLE, 1 - p)
     mean, lowest, highest = (float(out.double().mean()), level * low / ((1 - p) * SAMPLE),
                              level * high / ((1 - p) * SAMPLE))
-    if not lowest <= mean <= highest:
-        sentence = (f"the mean of {call} is {mean:.5g}; expected {level:g} (between {lowest:.5g} and {highest:.5g}, "
-                    f"a range a correct implementation leaves less than once in a million runs).")
-        if abs(mean - level * (1 - p)) < 0.02 * level:
-            sentence += f" This looks like a known mistake: {NOT_RESCALED}."
-        raise StudentFault(sentence)
+    expect_that(lowest <= mean <= highest,
+                f"the mean of {call} is {mean:.5g}; expected {level:g} (between {lowest:.5g} and {highest:.5g}, "
+                f"a range a correct implementation leaves less than once in a million runs).",
+                mistake=NOT_RESCALED if abs(mean - level * (1 - p)) < 0.02 * level else None)
 
 
 @graded("dropout: training=False returns x unchanged", points=2)
@@ -240,9 +238,9 @@ def test_dropout_fresh_masks(student):
     call = describe_call("dropout", (x, 0.5))
     _expect_tensor_like(first, x, call)
     expect_that(not torch.equal(first == 0, second == 0),
-                f"two calls of {call} dropped exactly the same elements; expected fresh random masks. This looks "
-                f"like a known mistake: the random generator is re-seeded inside dropout (torch.manual_seed, "
-                f"np.random.seed or a fixed torch.Generator), so every call draws the same mask.")
+                f"two calls of {call} dropped exactly the same elements; expected fresh random masks.",
+                mistake="the random generator is re-seeded inside dropout (torch.manual_seed, np.random.seed or a "
+                        "fixed torch.Generator), so every call draws the same mask")
 
 
 @graded("dropout: its gradient is mask/(1-p)", points=2)
