@@ -132,12 +132,21 @@ class _GradingPlugin:
     def pytest_collection_modifyitems(self, items):
         self.collected = [self._result(item, None, number) for number, item in enumerate(items)]
 
-    @pytest.hookimpl(hookwrapper=True)
+    @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_makereport(self, item, call):
-        outcome = yield
-        report = outcome.get_result()
-        if report.when == "call" or (report.when == "setup" and not report.passed):
+        """Record the outcome and answer with a bare report: pytest's own would format a traceback (35 ms) for
+        every failure, and no one reads it."""
+        failed = call.excinfo is not None
+        if call.when == "call" or (call.when == "setup" and failed):
             self.results.append(self._result(item, call.excinfo, len(self.results)))
+        skipped = failed and call.excinfo.errisinstance(pytest.skip.Exception)
+        longrepr = None
+        if failed:
+            message = str(call.excinfo.value)[:1000]
+            longrepr = (str(item.path), item.location[1] or 0, message) if skipped else message
+        return pytest.TestReport(item.nodeid, item.location, {}, "skipped" if skipped else (
+            "failed" if failed else "passed"), longrepr, call.when, duration=call.duration, start=call.start,
+            stop=call.stop)
 
     def _result(self, item, excinfo, number: int) -> TestResult:
         marker = item.get_closest_marker("graded")
