@@ -1,4 +1,5 @@
 """What a grading run found: one result per test, and what the student should know besides."""
+import dataclasses
 from dataclasses import dataclass
 
 PASSED, FAILED, ERROR = "passed", "failed", "error"
@@ -42,3 +43,15 @@ class Report:
     @property
     def all_passed(self) -> bool:
         return all(r.status == PASSED for r in self.results)
+
+    def to_dict(self) -> dict:
+        """Plain data for JSON, e.g. to keep a batch's results on disk."""
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Report":
+        """Rebuild a report written by to_dict."""
+        fields = {**data, "results": tuple(TestResult(**result) for result in data["results"]),
+                  "notes": tuple(data["notes"]), "layers": tuple(data["layers"]),
+                  "hidden_not_run": tuple(data["hidden_not_run"])}
+        return cls(**fields)
