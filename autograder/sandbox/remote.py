@@ -23,6 +23,7 @@ from autograder.feedback import StudentFault, describe_call
 from autograder.sandbox import wire
 
 DEFAULT_TIMEOUT = 10.0
+DEFAULT_BUDGET = 60.0
 DEFAULT_MEMORY = 3 * 2**30
 START_TIMEOUT = 120.0  # the zygote imports torch; a cold disk cache can take a while
 SPAWN_TIMEOUT = 20.0
@@ -174,9 +175,10 @@ class StudentCode:
     """The student's module as the hidden tests see it: attributes and calls run in the sandbox."""
 
     def __init__(self, sandbox: Sandbox, submission, module: str, banned: dict | None = None,
-                 timeout: float = DEFAULT_TIMEOUT):
+                 timeout: float = DEFAULT_TIMEOUT, budget: float = DEFAULT_BUDGET):
         self.sandbox, self.submission, self.module = sandbox, submission, module
         self.banned, self.timeout = dict(banned or {}), timeout  # graded name -> library routines it may not call
+        self.budget, self.spent = budget, 0.0  # seconds all calls of this submission may take together
         self.filename = submission.path.name
         self._child: Child | None = None
         self.generation = 0
@@ -223,16 +225,21 @@ class StudentCode:
         stuck = sorted(self._involved & self.timed_out)
         if stuck:  # one endless loop must not cost the time limit again in every later test
             raise StudentFault(SKIPPED_AFTER_TIMEOUT.format(call=label, name=stuck[0], timeout=self.timeout))
+        if self.spent >= self.budget:  # so one slow submission cannot hold up a class's batch
+            raise StudentFault(OVER_BUDGET.format(call=label, budget=self.budget))
         involved = frozenset(self._involved)
+        started, limit = time.monotonic(), min(self.timeout, self.budget - self.spent)
         try:
-            answer = child.request(payload, self.timeout,
+            answer = child.request(payload, limit,
                                    lambda handle, kind: Remote(self, ("handle", handle), kind, self.generation,
                                                                involved))
         except ChildLost as lost:
             self._child = None
             if lost.reason == "timeout":
                 self.timed_out |= involved
-            raise StudentFault(lost.sentence(label, self.timeout)) from None
+            raise StudentFault(lost.sentence(label, limit)) from None
+        finally:
+            self.spent += time.monotonic() - started
         # A banned call counts against the graded function that made it, so a Dropout built on a student's
         # dropout that delegates to torch loses dropout's points, not its own.
         delegated = sorted({qualname for qualname, responsible in answer["banned"]
@@ -356,4 +363,6 @@ BANNED_CALL = ("{call} called {names}; this exercise asks you to implement it yo
                "library routine (torch and numpy primitives such as rand_like, bernoulli or randperm are fine).")
 SKIPPED_AFTER_TIMEOUT = ("{call} was not run: {name} did not finish within {timeout:g} s in an earlier test, "
                          "so the grader stops calling it.")
+OVER_BUDGET = ("{call} was not run: your code already used the {budget:g} s that all calls of one submission may "
+               "take together.")
 NOT_LOADED = "{file} could not be loaded, so none of its tests could run: {reason}"
