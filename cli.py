@@ -91,6 +91,38 @@ def list_command():
                        f"your instructor runs")
 
 
+@grade.command("batch")
+@click.argument("assignment")
+@click.argument("submissions", type=click.Path(exists=True, path_type=Path))
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for grades.csv, summary.md/.html and one folder per student.")
+@click.option("--jobs", type=click.IntRange(min=1), help="Workers grading side by side (default: one per core).")
+@click.option("--resume", is_flag=True, help="Keep students already graded with the same submission and tests.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), help="Seconds each call may take (default: 10).")
+def batch(assignment, submissions, out, jobs, resume, timeout):
+    """Grade a class: a folder or zip with one submission per student.
+
+    Example: `grade batch assignment2 canvas_download.zip --out grades/ --resume`
+    """
+    from autograder.batch.discover import BatchInputError
+    from autograder.batch.engine import default_jobs, run_batch
+    from autograder.batch.progress import Progress
+
+    try:
+        definition = load_assignment(assignment)
+    except AssignmentError as error:
+        raise UsageProblem(str(error)) from None
+    progress = Progress()
+    try:
+        run_batch(definition, submissions, out, jobs or default_jobs(), resume, on_start=progress.start,
+                  on_done=progress, timeout=timeout)
+    except BatchInputError as error:
+        raise UsageProblem(str(error)) from None
+    click.echo(progress.finish())
+    click.echo(f"Wrote {out / 'grades.csv'}, {out / 'grades_canvas.csv'}, {out / 'summary.html'} and a folder "
+               f"per student.")
+
+
 def _write_outputs(report, results: Path | None, feedback: Path | None) -> None:
     from autograder.exporters import write_atomically
     from autograder.exporters.gradescope import write_results

@@ -186,7 +186,7 @@ class StudentCode:
         self.names: list[str] = []
         self.layers: list[str] = []
         self.load_failure: str | None = submission.problem
-        self.timed_out: set[str] = set()
+        self.given_up: dict[str, str] = {}  # student name -> why later calls of it are not run
         self._involved: set[str] = set()
 
     def __getattr__(self, name: str):
@@ -222,9 +222,9 @@ class StudentCode:
         child = self._live_child()
         self._involved = set(path[:1]) if path else set()
         payload = wire.dump_request(message, self._persistent_id)  # collects the student names involved
-        stuck = sorted(self._involved & self.timed_out)
-        if stuck:  # one endless loop must not cost the time limit again in every later test
-            raise StudentFault(SKIPPED_AFTER_TIMEOUT.format(call=label, name=stuck[0], timeout=self.timeout))
+        stuck = sorted(self._involved & set(self.given_up))
+        if stuck:  # one endless loop or memory bomb must not cost its price again in every later test
+            raise StudentFault(GIVEN_UP.format(call=label, name=stuck[0], reason=self.given_up[stuck[0]]))
         if self.spent >= self.budget:  # so one slow submission cannot hold up a class's batch
             raise StudentFault(OVER_BUDGET.format(call=label, budget=self.budget))
         involved = frozenset(self._involved)
@@ -236,7 +236,7 @@ class StudentCode:
         except ChildLost as lost:
             self._child = None
             if lost.reason == "timeout":
-                self.timed_out |= involved
+                self.given_up.update(dict.fromkeys(involved, f"did not finish within {limit:g} s"))
             raise StudentFault(lost.sentence(label, limit)) from None
         finally:
             self.spent += time.monotonic() - started
@@ -247,6 +247,8 @@ class StudentCode:
         if delegated:
             raise StudentFault(BANNED_CALL.format(call=label, names=", ".join(delegated)))
         if "raised" in answer:
+            if answer["raised"]["type"] == "MemoryError":
+                self.given_up.update(dict.fromkeys(involved, "ran out of memory"))
             raise RaisedError(label, answer["raised"], self._missing_name(message, answer["raised"]))
         value = answer["value"]
         if isinstance(value, Remote):
@@ -361,8 +363,7 @@ def _raised_text(raised: dict) -> str:
 
 BANNED_CALL = ("{call} called {names}; this exercise asks you to implement it yourself instead of calling the "
                "library routine (torch and numpy primitives such as rand_like, bernoulli or randperm are fine).")
-SKIPPED_AFTER_TIMEOUT = ("{call} was not run: {name} did not finish within {timeout:g} s in an earlier test, "
-                         "so the grader stops calling it.")
+GIVEN_UP = "{call} was not run: {name} {reason} in an earlier test, so the grader stops calling it."
 OVER_BUDGET = ("{call} was not run: your code already used the {budget:g} s that all calls of one submission may "
                "take together.")
 NOT_LOADED = "{file} could not be loaded, so none of its tests could run: {reason}"

@@ -33,8 +33,9 @@ PRELOADED = (
     "torch.utils.data",
 )
 PR_SET_PDEATHSIG = 1
-# Each child gets a uid of its own, so RLIMIT_NPROC and the final sweep count only its own processes.
-CHILD_UIDS = range(200_000, 201_000)
+# Each child runs as CHILD_UID_BASE + its pid: a uid no other live child (of any zygote) has, so RLIMIT_NPROC
+# and the final sweep count only its own processes.
+CHILD_UID_BASE = 200_000
 CHILD_PROCESSES = 256
 STOP_GRACE = 5.0  # seconds a child's pid namespace gets to empty before everything is killed by force
 CONTROL_PACKET = 65536
@@ -55,7 +56,7 @@ def main() -> None:
                                   readable=tuple(Path(p) for p in config["readable"]),
                                   hidden=tuple(Path(p) for p in config["hidden"]),
                                   memory_bytes=config["memory_bytes"], processes=CHILD_PROCESSES,
-                                  unprivileged_uid=CHILD_UIDS[0])
+                                  unprivileged_uid=CHILD_UID_BASE)
     capabilities = layers.probe(template)
     _send(control, {"ready": True, "notes": list(capabilities.notes)})
     Zygote(control, template, capabilities, child, layers).run()
@@ -66,7 +67,6 @@ class Zygote:
         self.control, self.template, self.capabilities = control, template, capabilities
         self.child, self.layers = child_module, layers_module
         self.confinements: dict[int, object] = {}
-        self.spawned = 0
 
     def run(self) -> None:
         """Serve control messages until the grader quits or goes away, then kill every child."""
@@ -89,16 +89,16 @@ class Zygote:
 
     def spawn(self, fd: int) -> int:
         """Fork a confined child serving on `fd`; return its pid."""
-        uid = CHILD_UIDS[self.spawned % len(CHILD_UIDS)]
-        self.spawned += 1
-        confinement = dataclasses.replace(self.template, scratch=Path(tempfile.mkdtemp(prefix="grade-child-")),
-                                          unprivileged_uid=uid)
+        scratch = Path(tempfile.mkdtemp(prefix="grade-child-"))
         pid = os.fork()
         if pid == 0:
-            self._become_child(fd, confinement)
+            self._become_child(fd, self._confinement(os.getpid(), scratch))
         os.close(fd)
-        self.confinements[pid] = confinement
+        self.confinements[pid] = self._confinement(pid, scratch)
         return pid
+
+    def _confinement(self, pid: int, scratch: Path):
+        return dataclasses.replace(self.template, scratch=scratch, unprivileged_uid=CHILD_UID_BASE + pid)
 
     def _become_child(self, fd: int, confinement) -> None:
         try:
