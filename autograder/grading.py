@@ -52,6 +52,7 @@ def grade(assignment: Assignment, submission_path: Path, *, sandbox: Sandbox | N
           include_hidden: bool = True, timeout: float | None = None) -> Report:
     """Grade `submission_path` against the public tests and, when the reference is here, the hidden ones."""
     started = time.monotonic()
+    _single_threaded_torch()
     own_sandbox = sandbox is None
     sandbox = sandbox or start_sandbox(assignment.course)
     try:
@@ -171,6 +172,14 @@ def _outcome(excinfo, named: bool, test_name: str) -> tuple[str, str]:
     if isinstance(error, AssertionError):
         return FAILED, str(error) or "A check of this test failed."
     return ERROR, INTERNAL_ERROR.format(error=f"{type(error).__name__}: {error}")
+
+
+def _single_threaded_torch() -> None:
+    """Keep the grader's torch on one thread: the checks' tensors are small, and on a busy machine (a batch runs
+    a grader per core) every parallel op would wait for a descheduled second thread."""
+    import torch
+
+    torch.set_num_threads(1)
 
 
 def _keep_from_others(folder: Path) -> None:

@@ -17,6 +17,8 @@ import threading
 import time
 from pathlib import Path
 
+from processes import pss, tree
+
 PROJECT = Path(__file__).resolve().parents[1]
 SAMPLE_SECONDS = 0.01
 
@@ -57,36 +59,8 @@ def cold_run(command: list[str]) -> tuple[float, int, int]:
 
 def _sample_tree(process: subprocess.Popen, peak: list[int]) -> None:
     while process.poll() is None:
-        peak[0] = max(peak[0], sum(_pss(pid) for pid in _tree(process.pid)))
+        peak[0] = max(peak[0], sum(pss(pid) for pid in tree(process.pid)))
         time.sleep(SAMPLE_SECONDS)
-
-
-def _tree(root: int) -> list[int]:
-    """`root` and every process below it, from /proc."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(parent, []).append(int(entry.name))
-    found, pending = [], [root]
-    while pending:
-        pid = pending.pop()
-        found.append(pid)
-        pending += children.get(pid, [])
-    return found
-
-
-def _pss(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
 
 
 if __name__ == "__main__":

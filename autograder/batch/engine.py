@@ -148,11 +148,10 @@ _worker: dict = {}
 
 def _start_worker(assignment_name: str, course: str, timeout: float | None) -> None:
     """Import torch once and start this worker's zygote, before any reference is loaded."""
-    import torch
+    import torch  # noqa: F401 -- imported once here, before the zygote starts, not per submission
 
     from autograder.grading import start_sandbox
 
-    torch.set_num_threads(1)  # one core per worker: workers, not threads, use the machine's cores
     assignment = load_assignment(assignment_name, Path(course))
     _worker.update(assignment=assignment, sandbox=start_sandbox(assignment.course), timeout=timeout)
 
