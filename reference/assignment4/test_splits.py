@@ -1,0 +1,692 @@
+"""Hidden tests of assignment4 (splits): train/test, train/devset/test and k-fold splits.
+
+Every property is checked over many inputs drawn from a seeded numpy Generator. The
+data say where each returned row came from: row i of `data` is i * ROW_SLOPE + ROW_OFFSET
+(its first value is i) and labels[i] = 1000 + i, so which rows came back, whether each is
+whole and whether it kept its label are read exactly from the returned values. Checks
+across many seeds send all their calls to the sandbox in one round trip (`call_many`).
+"""
+import math
+
+import numpy as np
+import torch
+
+from autograder.checks import (StudentFault, describe, expect_close, expect_fraction, expect_no_banned_references,
+                               expect_raises, expect_that, graded, probes)
+from autograder.sandbox.remote import RaisedError
+
+SEED = 2021
+TRIALS = 800  # seeds per frequency check, sent in one batch: a correct fraction lies within about 0.1 of its p
+ROW_SLOPE = np.array([1, 10, -1, 2, 0, 3])
+ROW_OFFSET = np.array([0, 1, 0, 5, 7, -2])
+LABEL_OFFSET = 1000
+TWO_PARTS, THREE_PARTS = ("train", "test"), ("train", "dev", "test")
+
+SEQUENTIAL = ("the first rows always go to train: a sequential split (the lecture's 'is this the correct way?'); "
+              "pick the rows at random, e.g. cut np.random.default_rng(seed).permutation(n) into pieces")
+WITH_REPLACEMENT = ("rows were drawn with replacement (np.random.choice without replace=False, or randint); shuffle "
+                    "the indices once with a permutation and cut it into consecutive pieces")
+DRAWN_SEPARATELY = ("the sets were drawn separately, so they share rows; cut one permutation of the indices into "
+                    "consecutive pieces")
+LABELS_SEPARATELY = ("the labels were shuffled separately from the data; select data and labels with the same "
+                     "indices")
+ROUNDED = "the sizes were rounded with round(); the rule is int(n * proportion), which rounds down"
+SEED_IGNORED = ("the seed argument is not used, so the same seed gives different splits; draw from a generator "
+                "seeded with it, e.g. np.random.default_rng(seed)")
+FIXED_SEED = ("a fixed seed is used instead of the seed argument (e.g. np.random.seed(42) or default_rng(0) inside "
+              "the function); seed the generator with seed itself")
+FIXED_WITHOUT_SEED = ("without a seed the same random numbers are drawn every call: a fixed default (seed=0), a "
+                      "constant seed, or a torch.Generator() that was never seeded (it always starts from the same "
+                      "state); with seed=None draw fresh randomness, e.g. np.random.default_rng(None)")
+IN_PLACE = ("the input was shuffled in place (np.random.shuffle(data), data[:] = ..., or an in-place torch "
+            "operation); index the input with the chosen indices instead, which makes new arrays")
+WRONG_ORDER = ("the parts are in the wrong order; return all the data parts first, then the label parts, as "
+               "scikit-learn's train_test_split does: {order}")
+CONVERTED = ("the tensor was converted to numpy (np.asarray, .numpy()) and not back; index the input itself so "
+             "each part keeps the input's type")
+LAST_FOLD_REMAINDER = ("the last fold took the whole remainder n - (k - 1) * (n // k); give n % k of the folds one "
+                       "extra index instead, as np.array_split does")
+OVERLAPPING_FOLDS = ("each validation fold was drawn on its own, so folds overlap; shuffle range(n) once and cut "
+                     "the permutation into k pieces (np.array_split)")
+SEQUENTIAL_FOLDS = ("the folds are consecutive blocks of range(n); shuffle the indices before cutting them into "
+                    "folds")
+TEST_BY_INT = ("n_test was computed as int(n * partitions[2]), which loses rows; test gets what is left, "
+               "n - n_train - n_dev")
+EXACT_SUM = ("the partitions were compared with 1 exactly; float sums are off by about 1e-16, so compare within "
+             "1e-9, e.g. abs(sum(partitions) - 1) > 1e-9")
+NOT_COMPLEMENT = ("train_idx must leave out the validation indices: join the other folds (or use "
+                  "np.setdiff1d(np.arange(n), val_idx))")
+
+
+# ---------------------------------------------------------------------------------------------- inputs
+
+def indexed(n, kind="numpy"):
+    """Data whose row i starts with i, and labels 1000 + i: numpy float64 (n, 6) or torch float32 (n, 2, 3)."""
+    index = np.arange(n)
+    rows = index[:, None] * ROW_SLOPE + ROW_OFFSET
+    if kind == "torch":
+        return torch.tensor(rows, dtype=torch.float32).reshape(n, 2, 3), torch.tensor(LABEL_OFFSET + index)
+    return rows.astype(np.float64), LABEL_OFFSET + index
+
+
+def shown(name, n, kind, **arguments):
+    """How a call on `indexed(n, kind)` reads in a sentence: `name(data, labels, seed=3) on 20 rows of numpy data`."""
+    spelled = ", ".join(f"{key}={value}" for key, value in arguments.items())
+    return f"{name}(data, labels, {spelled}) on {n} rows of {kind} data"
+
+
+def proportion_cases(count, rng):
+    """(n, proportion) pairs with a non-empty train and test, where n * proportion is at least 0.05 from an
+    integer; two of three where int() and round() disagree."""
+    cases = []
+    while len(cases) < count:
+        n, prop = int(rng.integers(6, 300)), int(rng.integers(5, 96)) / 100
+        fraction = n * prop % 1
+        rounds_up = len(cases) % 3 != 0
+        if n * prop >= 1 and 0.05 < fraction < 0.95 and (fraction >= 0.5) == rounds_up:
+            cases.append((n, prop))
+    return cases
+
+
+def partition_cases(count, rng):
+    """(n, partitions) pairs with three non-empty sets, whose train and dev sizes are at least 0.05 from an integer
+    (one of them rounds up), with partitions that add up to exactly 1.0 in floating point however they are summed."""
+    cases = []
+    while len(cases) < count:
+        n, train, dev = int(rng.integers(12, 300)), int(rng.integers(40, 91)), int(rng.integers(3, 40))
+        partitions = (train / 100, dev / 100, (100 - train - dev) / 100)
+        fractions = [n * p % 1 for p in partitions[:2]]
+        exact = sum(partitions) == math.fsum(partitions) == 1.0
+        sizes = (int(n * partitions[0]), int(n * partitions[1]), n - int(n * partitions[0]) - int(n * partitions[1]))
+        if (exact and min(partitions) > 0 and min(sizes) >= 1 and all(0.05 < f < 0.95 for f in fractions)
+                and any(f >= 0.5 for f in fractions)):
+            cases.append((n, partitions))
+    return cases
+
+
+# ---------------------------------------------------------------------------------------------- reading results
+
+def as_array(value):
+    """`value` as a numpy array of numbers (tensors and lists included), or None."""
+    try:
+        array = np.asarray(value)
+    except Exception:  # a list of odd objects, a Remote handle...
+        return None
+    return array if array.dtype.kind in "biuf" else None
+
+
+def split_parts(result, names, call):
+    """The data parts and the label parts of a split, which the contract orders data first, then labels."""
+    order = "(" + ", ".join([f"{name}_data" for name in names] + [f"{name}_labels" for name in names]) + ")"
+    if not (isinstance(result, (tuple, list)) and len(result) == 2 * len(names)):
+        raise StudentFault(f"{call} returned {describe(result)}; expected a tuple of {2 * len(names)} parts {order}.")
+    for position, (part, name) in enumerate(zip(result, names)):
+        array = as_array(part)
+        if array is not None and array.ndim == 1 and array.size and (array >= LABEL_OFFSET).all():
+            raise StudentFault(f"{call} returned labels as part {position}, where {name}_data belongs; expected "
+                               f"the order {order}.", mistake=WRONG_ORDER.format(order=order))
+    return result[:len(names)], result[len(names):]
+
+
+def row_ids(part, n, what, call):
+    """Which row of `data` each row of a returned data part is, after checking every row is whole."""
+    rows = as_array(part)
+    width = ROW_SLOPE.size
+    if rows is None or rows.ndim < 2 or rows.size != len(rows) * width:
+        raise StudentFault(f"{what} of {call} is {describe(part)}; expected rows of data, shaped (m, ...) like "
+                           f"data.")
+    rows = rows.reshape(len(rows), width)
+    ids = rows[:, 0]
+    whole = (ids >= 0) & (ids < n) & (rows == np.outer(ids, ROW_SLOPE) + ROW_OFFSET).all(axis=1)
+    if not whole.all():
+        bad = int(np.argmin(whole))
+        raise StudentFault(f"{what} of {call} holds {describe(rows[bad])} at position {bad}, which is not a row of "
+                           f"data; expected whole rows of data, e.g. data[indices].")
+    return ids.astype(int)
+
+
+def label_ids(part, n, what, call):
+    """Which label of `labels` each entry of a returned label part is."""
+    values = as_array(part)
+    valid = (values is not None and values.ndim == 1 and (values == np.round(values)).all()
+             and ((values >= LABEL_OFFSET) & (values < LABEL_OFFSET + n)).all())
+    if not valid:
+        raise StudentFault(f"{what} of {call} is {describe(part)}; expected the labels of the chosen rows, a 1-D "
+                           f"array like labels.")
+    return values.astype(int) - LABEL_OFFSET
+
+
+def split_ids(result, names, n, call):
+    """The row indices of each data part of a split, by name."""
+    datas, _ = split_parts(result, names, call)
+    return {name: row_ids(part, n, f"{name}_data", call) for name, part in zip(names, datas)}
+
+
+def partition_problem(parts, n, item="row"):
+    """Say how the index arrays `parts` (by name) fail to hold each of range(n) exactly once, as (kind, clause)
+    with kind "repeated", "shared" or "missing"; None when they do not fail."""
+    owner = {}
+    for name, ids in parts.items():
+        values, counts = np.unique(ids, return_counts=True)
+        if (counts > 1).any():
+            return "repeated", f"{item} {values[counts > 1][0]} is in {name} {counts.max()} times"
+        for value in values.tolist():
+            if value in owner:
+                return "shared", f"{item} {value} is in both {owner[value]} and {name}"
+            owner[value] = name
+    missing = sorted(set(range(n)) - set(owner))
+    if missing:
+        return "missing", f"{len(missing)} {item}s are in none of them, the first {item} {missing[0]}"
+    return None
+
+
+def expect_partition(parts, n, call, hints, item="row"):
+    """Expect `parts` to hold each of range(n) exactly once; `hints` names the known mistake behind each kind."""
+    problem = partition_problem(parts, n, item)
+    if problem is None:
+        return
+    kind, clause = problem
+    raise StudentFault(f"{call} returned {' and '.join(parts)} where {clause}; expected every {item} of range({n}) "
+                       f"in exactly one of them.", mistake=hints.get(kind))
+
+
+def expect_type_like(part, original, what, call):
+    """Expect a returned part to have the input's type, dtype and row shape."""
+    kind, dtype = type(original).__name__, str(original.dtype).removeprefix("torch.")
+    same = (isinstance(part, type(original)) and part.dtype == original.dtype
+            and tuple(part.shape[1:]) == tuple(original.shape[1:]))
+    expect_that(same, f"{what} of {call} is {describe(part)}; expected a {kind} of dtype {dtype} whose rows are "
+                      f"shaped {tuple(original.shape[1:])}, like the input.",
+                mistake=CONVERTED if isinstance(original, torch.Tensor) and isinstance(part, np.ndarray) else None)
+
+
+# ---------------------------------------------------------------------------------------------- shared checks
+
+def expect_sizes(got, expected, rule, call, mistakes):
+    """Expect the sizes of the parts (by name) to be `expected`; `rule` says how they follow from the contract."""
+    if got != expected:
+        raise StudentFault(f"{call} returned {sizes_text(got)} rows; expected {sizes_text(expected)} ({rule}).",
+                           mistake=next((message for message, sizes in mistakes if got == sizes), None))
+
+
+def sizes_text(sizes):
+    """Sizes by part as they read in a sentence: {"train": 8, "test": 2} -> "8 train, 2 test"."""
+    return ", ".join(f"{size} {name}" for name, size in sizes.items())
+
+
+def expect_labels_paired(student_function, name, names, cases):
+    """Expect every label part to hold, in order, the labels of the rows of its data part."""
+    for n, kind, arguments in cases:
+        data, labels = indexed(n, kind)
+        call = shown(name, n, kind, **arguments)
+        datas, label_parts = split_parts(student_function(data, labels, *arguments.values()), names, call)
+        chosen = {part: row_ids(values, n, f"{part}_data", call) for part, values in zip(names, datas)}
+        given = {part: label_ids(values, n, f"{part}_labels", call) for part, values in zip(names, label_parts)}
+        for part in names:
+            rows, label_rows = chosen[part], given[part]
+            expect_that(len(rows) == len(label_rows), f"{call} returned {len(rows)} rows in {part}_data but "
+                                                      f"{len(label_rows)} labels in {part}_labels; expected one "
+                                                      f"label per row.")
+            if (rows != label_rows).any():
+                j = int(np.argmax(rows != label_rows))
+                raise StudentFault(f"{part}_labels[{j}] of {call} is {LABEL_OFFSET + label_rows[j]}, but "
+                                   f"{part}_data[{j}] is row {rows[j]} of data, whose label is "
+                                   f"{LABEL_OFFSET + rows[j]}; expected each row to keep its label.",
+                                   mistake=LABELS_SEPARATELY if partition_problem(given, n) is None else None)
+
+
+def expect_types_kept(student_function, name, names, arguments):
+    """Expect numpy in -> numpy out and tensor in -> tensor out, with the input's dtype and row shape."""
+    for kind in ("numpy", "torch"):
+        data, labels = indexed(20, kind)
+        call = shown(name, 20, kind, **arguments)
+        datas, label_parts = split_parts(student_function(data, labels, *arguments.values()), names, call)
+        for part, values in zip(names, datas):
+            expect_type_like(values, data, f"{part}_data", call)
+        for part, values in zip(names, label_parts):
+            expect_type_like(values, labels, f"{part}_labels", call)
+
+
+def expect_inputs_unchanged(student, student_function, name, arguments):
+    """Expect data and labels, numpy and torch, to be as they were after the call."""
+    for kind in ("numpy", "torch"):
+        data, labels = indexed(30, kind)
+        call = shown(name, 30, kind, **arguments)
+        answer = student.run(probes.arguments_after, student_function, data, labels, *arguments.values(), label=call)
+        for given, after, what in zip((data, labels), answer["arguments"], ("data", "labels")):
+            expect_close(after, given, call=f"{what} after {call} (it must stay as it was)",
+                         mistakes=[(IN_PLACE, after)])
+
+
+def expect_seeded(student_function, name, names, arguments):
+    """Expect the same seed to give the same split and different seeds different training rows."""
+    n = 40  # two correct seeds choose the same 20 training rows with probability 1 / C(40, 20), about 7e-12
+    data, labels = indexed(n)
+    splits = {}
+    for seed in (SEED, SEED, 1, 2):
+        call = shown(name, n, "numpy", **arguments, seed=seed)
+        ids = split_ids(student_function(data, labels, *arguments.values(), seed), names, n, call)
+        if seed in splits and not all(np.array_equal(ids[part], splits[seed][part]) for part in names):
+            raise StudentFault(f"two calls of {call} returned different splits; expected the same split every "
+                               f"call with the same seed.", mistake=SEED_IGNORED)
+        splits[seed] = ids
+    for first, second in ((SEED, 1), (1, 2)):
+        expect_different_training_rows(splits[first]["train"], splits[second]["train"],
+                                       f"{shown(name, n, 'numpy', **arguments)} with seed={first} and with "
+                                       f"seed={second}", "different seeds", FIXED_SEED)
+
+
+def expect_fresh_without_seed(student_function, name, names, arguments):
+    """Expect two calls without a seed (omitted, then seed=None) to choose different training rows."""
+    n = 40  # as in expect_seeded: a correct split repeats itself with probability about 7e-12
+    data, labels = indexed(n)
+    for extra in ((), (None,)):
+        call = shown(name, n, "numpy", **arguments, **({"seed": None} if extra else {}))
+        first, second = (split_ids(student_function(data, labels, *arguments.values(), *extra), names, n, call)
+                         for _ in range(2))
+        expect_different_training_rows(first["train"], second["train"], f"two calls of {call}",
+                                       "fresh randomness when no seed is given", FIXED_WITHOUT_SEED)
+
+
+def expect_different_training_rows(first, second, calls, wanted, hint):
+    """Fail when two splits chose the same training rows, naming the sequential split when those are the first."""
+    if set(first.tolist()) != set(second.tolist()):
+        return
+    sequential = sorted(first.tolist()) == list(range(len(first)))
+    raise StudentFault(f"{calls} chose the same {len(first)} training rows; expected different random splits from "
+                       f"{wanted}.", mistake=SEQUENTIAL if sequential else hint)
+
+
+def expect_rows_equally_likely(student, student_function, name, names, sizes, arguments):
+    """Over TRIALS seeds, expect rows 0, n // 2 and n - 1 to land in each part with probability size / n."""
+    n = sum(sizes)
+    data, labels = indexed(n)
+    calls = [(data.copy(), labels.copy(), *arguments.values(), seed) for seed in range(TRIALS)]
+    counts = {part: np.zeros(n, dtype=int) for part in names}
+    label = f"{shown(name, n, 'numpy', **arguments, seed='s')} for s in range({TRIALS})"
+    splits = set()
+    for seed, result in enumerate(student.run(probes.call_many, student_function, calls, label=label)):
+        parts = split_ids(result, names, n, shown(name, n, "numpy", **arguments, seed=seed))
+        for part, ids in parts.items():
+            counts[part][np.unique(ids)] += 1
+        splits.add(tuple(frozenset(ids.tolist()) for ids in parts.values()))
+    sequential = next(iter(splits))[0] == frozenset(range(sizes[0]))
+    expect_that(len(splits) > 1, f"{label} returned the same split for every seed; expected a different random split "
+                                 f"for each.", mistake=SEQUENTIAL if sequential else FIXED_SEED)
+    for row in (0, n // 2, n - 1):
+        for part, size in zip(names, sizes):
+            expect_fraction(int(counts[part][row]), TRIALS, size / n,
+                            what=f"how often row {row} of data landed in {part}_data in {label}")
+
+
+# ---------------------------------------------------------------------------------------------- train_test_split
+
+def tts_cases():
+    """Seeded (n, train_prop) pairs, numpy and torch, most where int() and round() disagree."""
+    cases = proportion_cases(30, np.random.default_rng(SEED))
+    return [(n, prop, "torch" if i % 5 == 4 else "numpy") for i, (n, prop) in enumerate(cases)]
+
+
+@graded("train_test_split: train gets int(n * train_prop) rows and test the rest, also where round() would "
+        "differ", points=3)
+def test_tts_sizes(student):
+    split = student.train_test_split
+    for n, prop, kind in tts_cases():
+        data, labels = indexed(n, kind)
+        call = shown("train_test_split", n, kind, train_prop=prop, seed=SEED)
+        ids = split_ids(split(data, labels, prop, SEED), TWO_PARTS, n, call)
+        n_train, rounded = int(n * prop), round(n * prop)
+        expect_sizes({part: len(ids[part]) for part in TWO_PARTS}, {"train": n_train, "test": n - n_train},
+                     f"n_train = int({n} * {prop}) = int({n * prop:.4g}) = {n_train}, and test gets the rest", call,
+                     mistakes=[(ROUNDED, {"train": rounded, "test": n - rounded})])
+
+
+@graded("train_test_split: train and test are disjoint and together hold every row once", points=2)
+def test_tts_partition(student):
+    split = student.train_test_split
+    for n, prop, kind in tts_cases()[::3]:
+        data, labels = indexed(n, kind)
+        call = shown("train_test_split", n, kind, train_prop=prop, seed=SEED)
+        parts = split_ids(split(data, labels, prop, SEED), TWO_PARTS, n, call)
+        expect_partition({f"{part}_data": ids for part, ids in parts.items()}, n, call,
+                         {"repeated": WITH_REPLACEMENT, "shared": DRAWN_SEPARATELY})
+
+
+@graded("train_test_split: every row keeps its own label", points=2)
+def test_tts_labels_paired(student):
+    cases = [(n, kind, {"train_prop": prop, "seed": SEED}) for n, prop, kind in tts_cases()[:10]]
+    expect_labels_paired(student.train_test_split, "train_test_split", TWO_PARTS, cases)
+
+
+@graded("train_test_split: numpy in gives numpy out, tensor in gives tensor out, with the input's dtype and row "
+        "shape", points=2)
+def test_tts_types(student):
+    expect_types_kept(student.train_test_split, "train_test_split", TWO_PARTS, {"train_prop": 0.75, "seed": SEED})
+
+
+@graded("train_test_split: does not modify data or labels", points=2)
+def test_tts_inputs_unchanged(student):
+    expect_inputs_unchanged(student, student.train_test_split, "train_test_split", {"train_prop": 0.7, "seed": SEED})
+
+
+@graded("train_test_split: the same seed gives the same split, different seeds different ones", points=2)
+def test_tts_seeded(student):
+    expect_seeded(student.train_test_split, "train_test_split", TWO_PARTS, {"train_prop": 0.5})
+
+
+@graded("train_test_split: without a seed, every call draws a fresh split", points=1)
+def test_tts_fresh_without_seed(student):
+    expect_fresh_without_seed(student.train_test_split, "train_test_split", TWO_PARTS, {"train_prop": 0.5})
+
+
+@graded(f"train_test_split: over {TRIALS} seeds, each row lands in train with probability n_train / n", points=3)
+def test_tts_rows_equally_likely(student):
+    expect_rows_equally_likely(student, student.train_test_split, "train_test_split", TWO_PARTS, (7, 3),
+                               {"train_prop": 0.7})
+
+
+@graded("train_test_split: raises ValueError for train_prop outside (0, 1), 80 (a percent) included", points=1)
+def test_tts_rejects_bad_proportion(student):
+    data, labels = indexed(10)
+    for prop in (0.0, 1.0, -0.2, 1.5, 80):
+        expect_raises(ValueError, student.train_test_split, data, labels, prop,
+                      call=f"train_test_split(data, labels, train_prop={prop}) on 10 rows")
+
+
+@graded("train_test_split: implemented without scikit-learn's or torch's splitters", points=1)
+def test_tts_no_library_split(student):
+    expect_no_banned_references(student, "train_test_split")
+    student.train_test_split(*indexed(10), 0.8, SEED)  # the sandbox also records any banned call as it happens
+
+
+# ---------------------------------------------------------------------------------------------- train_dev_test_split
+
+def tdt_cases():
+    """Seeded (n, partitions) pairs, numpy and torch, where int() and round() disagree for train or dev."""
+    cases = partition_cases(24, np.random.default_rng(SEED + 1))
+    return [(n, partitions, "torch" if i % 4 == 3 else "numpy") for i, (n, partitions) in enumerate(cases)]
+
+
+@graded("train_dev_test_split: int(n * partitions[0]) train rows, int(n * partitions[1]) dev rows and the rest "
+        "in test", points=3)
+def test_tdt_sizes(student):
+    split = student.train_dev_test_split
+    for n, partitions, kind in tdt_cases():
+        data, labels = indexed(n, kind)
+        call = shown("train_dev_test_split", n, kind, partitions=partitions, seed=SEED)
+        ids = split_ids(split(data, labels, partitions, SEED), THREE_PARTS, n, call)
+        n_train, n_dev = int(n * partitions[0]), int(n * partitions[1])
+        rounded = [round(n * p) for p in partitions[:2]]
+        rule = (f"n_train = int({n} * {partitions[0]}) = {n_train}, n_dev = int({n} * {partitions[1]}) = {n_dev}, "
+                f"and test gets the rest")
+        expect_sizes({part: len(ids[part]) for part in THREE_PARTS},
+                     {"train": n_train, "dev": n_dev, "test": n - n_train - n_dev}, rule, call, mistakes=[
+                         (ROUNDED, {"train": rounded[0], "dev": rounded[1], "test": n - sum(rounded)}),
+                         (TEST_BY_INT, {"train": n_train, "dev": n_dev, "test": int(n * partitions[2])}),
+                     ])
+
+
+@graded("train_dev_test_split: train, dev and test are disjoint and together hold every row once", points=2)
+def test_tdt_partition(student):
+    split = student.train_dev_test_split
+    for n, partitions, kind in tdt_cases()[::3]:
+        data, labels = indexed(n, kind)
+        call = shown("train_dev_test_split", n, kind, partitions=partitions, seed=SEED)
+        parts = split_ids(split(data, labels, partitions, SEED), THREE_PARTS, n, call)
+        expect_partition({f"{part}_data": ids for part, ids in parts.items()}, n, call,
+                         {"repeated": WITH_REPLACEMENT, "shared": DRAWN_SEPARATELY})
+
+
+@graded("train_dev_test_split: every row keeps its own label", points=2)
+def test_tdt_labels_paired(student):
+    cases = [(n, kind, {"partitions": partitions, "seed": SEED}) for n, partitions, kind in tdt_cases()[:8]]
+    expect_labels_paired(student.train_dev_test_split, "train_dev_test_split", THREE_PARTS, cases)
+
+
+@graded("train_dev_test_split: numpy in gives numpy out, tensor in gives tensor out, with the input's dtype and "
+        "row shape", points=1)
+def test_tdt_types(student):
+    expect_types_kept(student.train_dev_test_split, "train_dev_test_split", THREE_PARTS,
+                      {"partitions": (0.6, 0.2, 0.2), "seed": SEED})
+
+
+@graded("train_dev_test_split: does not modify data or labels", points=1)
+def test_tdt_inputs_unchanged(student):
+    expect_inputs_unchanged(student, student.train_dev_test_split, "train_dev_test_split",
+                            {"partitions": (0.6, 0.2, 0.2), "seed": SEED})
+
+
+@graded("train_dev_test_split: the same seed gives the same split, different seeds different ones", points=2)
+def test_tdt_seeded(student):
+    expect_seeded(student.train_dev_test_split, "train_dev_test_split", THREE_PARTS, {"partitions": (0.5, 0.25, 0.25)})
+
+
+@graded("train_dev_test_split: without a seed, every call draws a fresh split", points=1)
+def test_tdt_fresh_without_seed(student):
+    expect_fresh_without_seed(student.train_dev_test_split, "train_dev_test_split", THREE_PARTS,
+                              {"partitions": (0.5, 0.25, 0.25)})
+
+
+@graded(f"train_dev_test_split: over {TRIALS} seeds, each row lands in train, dev and test with probabilities "
+        f"n_train / n, n_dev / n and n_test / n", points=3)
+def test_tdt_rows_equally_likely(student):
+    expect_rows_equally_likely(student, student.train_dev_test_split, "train_dev_test_split", THREE_PARTS, (5, 3, 2),
+                               {"partitions": (0.5, 0.3, 0.2)})
+
+
+@graded("train_dev_test_split: raises ValueError for partitions that do not sum to 1", points=1)
+def test_tdt_rejects_bad_sum(student):
+    data, labels = indexed(20)
+    for partitions in ((0.8, 0.1, 0.2), (0.5, 0.2, 0.2), (80, 10, 10)):
+        expect_raises(ValueError, student.train_dev_test_split, data, labels, partitions,
+                      call=f"train_dev_test_split(data, labels, partitions={partitions}), whose partitions sum to "
+                           f"{sum(partitions):g},")
+
+
+@graded("train_dev_test_split: raises ValueError for a negative partition, even when they sum to 1", points=1)
+def test_tdt_rejects_negative(student):
+    data, labels = indexed(20)
+    for partitions in ((1.2, -0.1, -0.1), (0.6, 0.5, -0.1)):
+        expect_raises(ValueError, student.train_dev_test_split, data, labels, partitions,
+                      call=f"train_dev_test_split(data, labels, partitions={partitions}), whose partitions sum to 1 "
+                           f"but hold a negative proportion,")
+
+
+@graded("train_dev_test_split: accepts partitions that sum to 1 only up to float rounding, like (0.7, 0.2, 0.1)",
+        points=1)
+def test_tdt_accepts_rounding(student):
+    n = 20
+    data, labels = indexed(n)
+    for partitions in ((0.7, 0.2, 0.1), (0.56, 0.34, 0.1)):
+        call = shown("train_dev_test_split", n, "numpy", partitions=partitions, seed=SEED)
+        try:
+            result = student.train_dev_test_split(data, labels, partitions, SEED)
+        except RaisedError as raised:
+            if "ValueError" not in raised.mro:
+                raise
+            raise StudentFault(
+                f"{raised} Expected a split: these partitions add up to {sum(partitions)!r} in floating point, which "
+                f"is 1 within 1e-9.", mistake=EXACT_SUM) from None
+        ids = split_ids(result, THREE_PARTS, n, call)
+        n_train, n_dev = int(n * partitions[0]), int(n * partitions[1])
+        rounded = [round(n * p) for p in partitions[:2]]
+        expect_sizes({part: len(ids[part]) for part in THREE_PARTS},
+                     {"train": n_train, "dev": n_dev, "test": n - n_train - n_dev},
+                     f"n_train = int({n} * {partitions[0]}), n_dev = int({n} * {partitions[1]}), test the rest", call,
+                     mistakes=[(ROUNDED, {"train": rounded[0], "dev": rounded[1], "test": n - sum(rounded)})])
+
+
+@graded("train_dev_test_split: implemented without scikit-learn's or torch's splitters", points=1)
+def test_tdt_no_library_split(student):
+    expect_no_banned_references(student, "train_dev_test_split")
+    student.train_dev_test_split(*indexed(10), (0.8, 0.1, 0.1), SEED)
+
+
+# ---------------------------------------------------------------------------------------------- kfold_indices
+
+def kfold_cases():
+    """Seeded (n, k) pairs with n % k >= 2, plus leave-one-out (k = n), k = 2 and folds of equal size."""
+    rng = np.random.default_rng(SEED + 2)
+    cases = [(10, 4), (7, 7), (5, 2), (12, 4)]
+    while len(cases) < 20:
+        k = int(rng.integers(3, 13))
+        n = int(rng.integers(k, 200))
+        if n % k >= 2:
+            cases.append((n, k))
+    return cases
+
+
+def index_array(part, n, what, call):
+    """A returned train_idx or val_idx as a numpy array of indices in range(n)."""
+    values = as_array(part)
+    if values is not None and values.dtype.kind == "b":
+        raise StudentFault(f"{what} of {call} is a boolean mask; expected integer indices (np.flatnonzero(mask) "
+                           f"turns a mask into indices).")
+    valid = values is not None and values.ndim == 1 and (values.dtype.kind in "iu" or values.size == 0)
+    if not valid or ((values < 0) | (values >= n)).any():
+        raise StudentFault(f"{what} of {call} is {describe(part)}; expected a 1-D array of integer indices in "
+                           f"range({n}).")
+    return values.astype(int)
+
+
+def fold_ids(result, n, k, call):
+    """The (train_idx, val_idx) pairs of a k-fold split as numpy index arrays."""
+    if not (isinstance(result, (list, tuple)) and len(result) == k):
+        raise StudentFault(f"{call} returned {describe(result)}; expected a list of k = {k} (train_idx, val_idx) "
+                           f"pairs.")
+    folds = []
+    for j, pair in enumerate(result):
+        if not (isinstance(pair, (list, tuple)) and len(pair) == 2):
+            raise StudentFault(f"item {j} of {call} is {describe(pair)}; expected a pair (train_idx, val_idx).")
+        folds.append(tuple(index_array(part, n, f"{name} of fold {j}", call)
+                           for part, name in zip(pair, ("train_idx", "val_idx"))))
+    return folds
+
+
+def folds_as_sets(folds):
+    """A k-fold split as the set of its validation folds, whatever their order and the order inside them."""
+    return frozenset(frozenset(val.tolist()) for _, val in folds)
+
+
+@graded("kfold_indices: returns k (train_idx, val_idx) pairs of 1-D integer numpy arrays", points=1)
+def test_kfold_types(student):
+    kfold = student.kfold_indices
+    for n, k in kfold_cases()[:6]:
+        call = f"kfold_indices({n}, {k}, seed={SEED})"
+        result = kfold(n, k, SEED)
+        fold_ids(result, n, k, call)
+        for j, pair in enumerate(result):
+            for part, name in zip(pair, ("train_idx", "val_idx")):
+                expect_that(isinstance(part, np.ndarray) and part.dtype.kind in "iu" and part.ndim == 1,
+                            f"{name} of fold {j} of {call} is {describe(part)}; expected a 1-D numpy array of "
+                            f"integers.")
+
+
+@graded("kfold_indices: every index is in exactly one validation fold", points=3)
+def test_kfold_partition(student):
+    kfold = student.kfold_indices
+    for n, k in kfold_cases():
+        call = f"kfold_indices({n}, {k}, seed={SEED})"
+        folds = fold_ids(kfold(n, k, SEED), n, k, call)
+        expect_partition({f"val_idx of fold {j}": val for j, (_, val) in enumerate(folds)}, n, call,
+                         {"repeated": OVERLAPPING_FOLDS, "shared": OVERLAPPING_FOLDS}, item="index")
+
+
+@graded("kfold_indices: train_idx is the complement of val_idx in every fold", points=2)
+def test_kfold_complement(student):
+    kfold = student.kfold_indices
+    for n, k in kfold_cases()[:10]:
+        call = f"kfold_indices({n}, {k}, seed={SEED})"
+        for j, (train, val) in enumerate(fold_ids(kfold(n, k, SEED), n, k, call)):
+            expect_partition({f"train_idx of fold {j}": train, f"val_idx of fold {j}": val}, n, call,
+                             {"shared": NOT_COMPLEMENT}, item="index")
+
+
+@graded("kfold_indices: validation folds differ in size by at most one, also when n % k >= 2", points=3)
+def test_kfold_sizes(student):
+    kfold = student.kfold_indices
+    for n, k in kfold_cases():
+        call = f"kfold_indices({n}, {k}, seed={SEED})"
+        sizes = [len(val) for _, val in fold_ids(kfold(n, k, SEED), n, k, call)]
+        expected = [n // k + 1] * (n % k) + [n // k] * (k - n % k)
+        if sorted(sizes, reverse=True) != expected:
+            last_takes_rest = sizes == [n // k] * (k - 1) + [n - (k - 1) * (n // k)]
+            raise StudentFault(f"{call} returned validation folds of sizes {sizes}; expected sizes that differ by at "
+                               f"most one: {expected} in any order (n // k = {n // k} each, one more in n % k = "
+                               f"{n % k} folds).", mistake=LAST_FOLD_REMAINDER if last_takes_rest else None)
+
+
+@graded("kfold_indices: the same seed gives the same folds, different seeds different ones", points=2)
+def test_kfold_seeded(student):
+    n, k = 40, 4  # 40 indices in 4 folds of 10: about 2e20 partitions, so correct seeds never collide
+    kfold = student.kfold_indices
+    folds = {}
+    for seed in (SEED, SEED, 1, 2):
+        call = f"kfold_indices({n}, {k}, seed={seed})"
+        got = fold_ids(kfold(n, k, seed), n, k, call)
+        if seed in folds and not all(np.array_equal(a, b) for pair, earlier in zip(got, folds[seed])
+                                     for a, b in zip(pair, earlier)):
+            raise StudentFault(f"two calls of {call} returned different folds; expected the same folds every call "
+                               f"with the same seed.", mistake=SEED_IGNORED)
+        folds[seed] = got
+    for first, second in ((SEED, 1), (1, 2)):
+        expect_different_folds(folds[first], folds[second], f"kfold_indices({n}, {k}) with seed={first} and with "
+                                                            f"seed={second}", "different seeds", FIXED_SEED)
+
+
+@graded("kfold_indices: without a seed, every call draws fresh folds", points=1)
+def test_kfold_fresh_without_seed(student):
+    n, k = 40, 4  # as in test_kfold_seeded: correct folds never repeat
+    kfold = student.kfold_indices
+    for extra in ((), (None,)):
+        call = f"kfold_indices({n}, {k}{', seed=None' if extra else ''})"
+        first, second = (fold_ids(kfold(n, k, *extra), n, k, call) for _ in range(2))
+        expect_different_folds(first, second, f"two calls of {call}", "fresh randomness when no seed is given",
+                               FIXED_WITHOUT_SEED)
+
+
+def expect_different_folds(first, second, calls, wanted, hint):
+    """Fail when two k-fold splits have the same validation folds."""
+    if folds_as_sets(first) != folds_as_sets(second):
+        return
+    raise StudentFault(f"{calls} returned the same validation folds; expected different random folds from "
+                       f"{wanted}.", mistake=SEQUENTIAL_FOLDS if consecutive(first) else hint)
+
+
+def consecutive(folds):
+    """Whether every validation fold is a block of consecutive indices."""
+    return all(np.array_equal(np.sort(val), np.arange(val.min(), val.min() + len(val))) for _, val in folds if len(val))
+
+
+@graded(f"kfold_indices: over {TRIALS} seeds, each index lands in fold 0 with probability 1/k and neighbours share "
+        f"a fold only by chance", points=2)
+def test_kfold_random_folds(student):
+    n, k = 9, 3
+    label = f"kfold_indices({n}, {k}, seed=s) for s in range({TRIALS})"
+    in_first_fold, beside_next, partitions = np.zeros(n, dtype=int), 0, set()
+    calls = [(n, k, s) for s in range(TRIALS)]
+    for seed, result in enumerate(student.run(probes.call_many, student.kfold_indices, calls, label=label)):
+        folds = fold_ids(result, n, k, f"kfold_indices({n}, {k}, seed={seed})")
+        in_first_fold[np.unique(folds[0][1])] += 1
+        beside_next += any(0 in val and 1 in val for _, val in folds)
+        partitions.add(folds_as_sets(folds))
+    expect_that(len(partitions) > 1, f"{label} returned the same folds for every seed; expected different random "
+                                     f"folds for each.", mistake=SEQUENTIAL_FOLDS if consecutive(folds) else FIXED_SEED)
+    for index in (0, n // 2, n - 1):
+        expect_fraction(int(in_first_fold[index]), TRIALS, 1 / k,
+                        what=f"how often index {index} landed in the validation set of fold 0 in {label}")
+    expect_fraction(beside_next, TRIALS, (n // k - 1) / (n - 1),
+                    what=f"how often indices 0 and 1 shared a validation fold in {label}",
+                    alternatives=[(SEQUENTIAL_FOLDS, 1.0)])
+
+
+@graded("kfold_indices: raises ValueError for k < 2 or k > n", points=1)
+def test_kfold_rejects_bad_k(student):
+    for n, k in ((10, 1), (10, 0), (10, 11), (3, 5)):
+        expect_raises(ValueError, student.kfold_indices, n, k, call=f"kfold_indices({n}, {k})")
+
+
+@graded("kfold_indices: implemented without scikit-learn's splitters", points=1)
+def test_kfold_no_library_split(student):
+    expect_no_banned_references(student, "kfold_indices")
+    student.kfold_indices(10, 5, SEED)
