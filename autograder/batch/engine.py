@@ -22,11 +22,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograder.assignments import Assignment, load_assignment
-from autograder.batch.discover import Entry, discover
+from autograder.batch.discover import BatchInputError, Entry, discover
 from autograder.exporters import write_atomically
 from autograder.report import ERROR, Report, TestResult
 
 GRADE_FILE = "grade.json"
+OUT_INSIDE = ("--out {out} is inside the submissions folder {submissions}, where it would be taken for a student; "
+              "choose a folder outside it.")
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,8 @@ def run_batch(assignment: Assignment, submissions: Path, out: Path, jobs: int = 
     from autograder.exporters.grades import write_canvas_csv, write_grades_csv
     from autograder.report.summary import write_summary
 
+    if out.resolve().is_relative_to(submissions.resolve()):
+        raise BatchInputError(OUT_INSIDE.format(out=out, submissions=submissions))
     with tempfile.TemporaryDirectory(prefix="grade-batch-") as workdir:
         entries = discover(submissions, assignment.module, Path(workdir))
         if on_start:

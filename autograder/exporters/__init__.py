@@ -3,6 +3,8 @@ import os
 import tempfile
 from pathlib import Path
 
+READABLE = 0o644
+
 
 def write_atomically(path: Path, text: str) -> None:
     """Write `text` to `path` so that a reader never sees half a file."""
@@ -10,4 +12,5 @@ def write_atomically(path: Path, text: str) -> None:
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     with os.fdopen(handle, "w") as file:
         file.write(text)
+    os.chmod(temporary, READABLE)  # mkstemp's 0600 would hide grades from the instructor's other tools
     os.replace(temporary, path)

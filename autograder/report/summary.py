@@ -1,0 +1,250 @@
+"""summary.md and summary.html: how the class did, for the instructor, at a glance.
+
+    [(student, Report), ...] --_sections--> blocks (heading, paragraph, image, table, list)
+        --_markdown--> summary.md, its charts beside it in summary_files/*.png
+        --_html------> summary.html, its charts embedded as data: URIs, so it can be mailed on its own
+
+Both files say the same, from the same blocks: how many submissions were graded, the mean and median score,
+a score histogram, each test's pass rate (a chart and a table, in report order), the most frequent known
+mistakes, and who could not be graded and why. matplotlib (the `batch` extra) is imported lazily and used
+through Figure objects, whose savefig renders with Agg: no pyplot, so no global backend and no display.
+"""
+import base64
+import html
+import io
+import math
+import statistics
+import textwrap
+from collections import Counter
+from pathlib import Path
+
+from autograder.batch.discover import import_extra
+from autograder.exporters import write_atomically
+from autograder.exporters.grades import ordered_test_names
+from autograder.report import ERROR, PASSED, Report
+
+FILES_FOLDER = "summary_files"
+HISTOGRAM, PASS_RATES = "histogram.png", "pass_rates.png"
+TOP_MISTAKES = 10
+MAX_BINS = 25
+LABEL_WIDTH = 70  # characters of a test name beside its bar
+BAR_COLOR, FAIL_COLOR = "#3b75af", "#c44e52"  # a test most of the class fails stands out in red
+
+GRADED = "{count} submissions graded; mean score {mean} of {max_score}, median {median}."
+NONE_GRADED = "No submissions were graded."
+NOT_GRADED_COUNT = " {count} could not be graded: see the end."
+MISTAKE_LINE = "{count} of {total} submissions: {function}: {mistake}"
+NO_MISTAKES = "No failure matched a known mistake."
+PASSED_OF = "{passed} of {total}"
+
+PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>{title}</title>
+<style>
+body {{ font-family: system-ui, sans-serif; max-width: 64rem; margin: 2rem auto; padding: 0 1rem; color: #222; }}
+table {{ border-collapse: collapse; }}
+th, td {{ border-bottom: 1px solid #ddd; padding: .3rem .6rem; text-align: left; vertical-align: top; }}
+td.number {{ text-align: right; white-space: nowrap; }}
+img {{ max-width: 100%; }}
+</style>
+</head>
+<body>
+{body}
+</body>
+</html>
+"""
+
+
+def write_summary(graded: list[tuple[str, Report]], assignment_title: str, out_dir: Path) -> tuple[Path, Path]:
+    """Write summary.md (charts in summary_files/) and a self-contained summary.html; return both paths."""
+    import_extra("matplotlib", "matplotlib", "draw the summary's charts")
+    rates = _pass_rates(graded)
+    images = {HISTOGRAM: _histogram_png(graded), PASS_RATES: _pass_rates_png(rates)}
+    (out_dir / FILES_FOLDER).mkdir(parents=True, exist_ok=True)
+    for name, png in images.items():
+        _write_bytes(out_dir / FILES_FOLDER / name, png)
+    blocks = _sections(graded, assignment_title, rates)
+    markdown_path, html_path = out_dir / "summary.md", out_dir / "summary.html"
+    write_atomically(markdown_path, _markdown(blocks))
+    write_atomically(html_path, PAGE.format(title=html.escape(f"Summary: {assignment_title}"),
+                                            body=_html(blocks, images)))
+    return markdown_path, html_path
+
+
+def _frequent_mistakes(graded: list[tuple[str, Report]]) -> list[tuple[int, str, str]]:
+    """Count the students who made each known mistake, at most once per (function, mistake); most first."""
+    counts: Counter = Counter()
+    for _, report in graded:
+        counts.update({(result.function, result.mistake) for result in report.results
+                       if result.mistake and result.status != PASSED})
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return [(count, function, mistake) for (function, mistake), count in ranked[:TOP_MISTAKES]]
+
+
+def _not_graded_reason(report: Report) -> str | None:
+    """Return why no test could judge the submission (it did not load, grading failed), else None.
+
+    Then every test fails with one and the same sentence; a single test failing says so only when the
+    grader itself failed, since one ordinary failure looks the same.
+    """
+    sentences = {result.feedback for result in report.results}
+    if not report.results or len(sentences) != 1 or any(r.status == PASSED for r in report.results):
+        return None
+    if len(report.results) == 1 and report.results[0].status != ERROR:
+        return None
+    return sentences.pop()
+
+
+def _pass_rates(graded: list[tuple[str, Report]]) -> list[tuple[str, int, int]]:
+    """Return (test name, submissions passing, submissions with that test) in report order."""
+    passed: Counter = Counter()
+    seen: Counter = Counter()
+    for _, report in graded:
+        for result in report.results:
+            seen[result.name] += 1
+            passed[result.name] += result.status == PASSED
+    return [(name, passed[name], seen[name]) for name in ordered_test_names(graded)]
+
+
+def _sections(graded: list[tuple[str, Report]], title: str, rates: list[tuple[str, int, int]]) -> list[tuple]:
+    """Lay the summary out as blocks both renderers share, so the two files can never disagree."""
+    not_graded = [(student, reason) for student, report in graded
+                  if (reason := _not_graded_reason(report)) is not None]
+    mistakes = [MISTAKE_LINE.format(count=count, total=len(graded), function=function, mistake=mistake)
+                for count, function, mistake in _frequent_mistakes(graded)]
+    rows = [(str(number), name, PASSED_OF.format(passed=passed, total=total), _percent(passed, total))
+            for number, (name, passed, total) in enumerate(rates, start=1)]
+    blocks = [("heading", 1, f"Summary: {title}"), ("paragraph", _overview(graded, len(not_graded))),
+              ("heading", 2, "Scores"), ("image", HISTOGRAM, "Histogram of the scores"),
+              ("heading", 2, "Pass rate per test"), ("image", PASS_RATES, "Pass rate of each test"),
+              ("table", ("#", "Test", "Passed", "Rate"), rows, "rlrr"),
+              ("heading", 2, "Most frequent known mistakes"),
+              ("list", mistakes) if mistakes else ("paragraph", NO_MISTAKES)]
+    if not_graded:
+        blocks += [("heading", 2, "Could not be graded"),
+                   ("list", [f"{student}: {reason}" for student, reason in not_graded])]
+    return blocks
+
+
+def _overview(graded: list[tuple[str, Report]], not_graded: int) -> str:
+    """Say how many were graded and how they scored, in one sentence an instructor can quote."""
+    if not graded:
+        return NONE_GRADED
+    scores = [report.score for _, report in graded]
+    max_score = max(report.max_score for _, report in graded)
+    text = GRADED.format(count=len(graded), mean=_number(statistics.fmean(scores)),
+                         max_score=_number(max_score), median=_number(statistics.median(scores)))
+    return text + (NOT_GRADED_COUNT.format(count=not_graded) if not_graded else "")
+
+
+def _histogram_png(graded: list[tuple[str, Report]]) -> bytes:
+    """Draw how many submissions got each score, from 0 to the maximum."""
+    from matplotlib.ticker import MaxNLocator
+
+    scores = [report.score for _, report in graded]
+    top = max([1.0, *scores, *(report.max_score for _, report in graded)])
+    figure, axes = _figure(6.4, 3.2)
+    axes.hist(scores, bins=min(max(math.ceil(top), 1), MAX_BINS), range=(0, top), color=BAR_COLOR,
+              edgecolor="white")
+    axes.set_xlabel("score")
+    axes.set_ylabel("submissions")
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    return _png(figure)
+
+
+def _pass_rates_png(rates: list[tuple[str, int, int]]) -> bytes:
+    """Draw one horizontal bar per test, first test on top, each labelled with its number and name."""
+    labels = [f"{number}. {textwrap.shorten(name, LABEL_WIDTH, placeholder='...')}"
+              for number, (name, _, _) in enumerate(rates, start=1)]
+    values = [100 * passed / total if total else 0.0 for _, passed, total in rates]
+    figure, axes = _figure(9.0, 0.8 + 0.28 * len(rates))
+    positions = list(range(len(rates)))
+    bars = axes.barh(positions, values, color=[BAR_COLOR if value >= 50 else FAIL_COLOR for value in values])
+    axes.bar_label(bars, fmt="%.0f%%", padding=2, fontsize=7)
+    axes.set_yticks(positions, labels, fontsize=7)
+    axes.set_ylim(max(len(rates), 1) - 0.5, -0.5)  # report order top to bottom, without empty margins
+    axes.set_xlim(0, 110)  # room for the label of a bar at 100%
+    axes.set_xticks(range(0, 101, 20))
+    axes.set_xlabel("% of submissions passing")
+    return _png(figure)
+
+
+def _figure(width: float, height: float):
+    """Make a figure without pyplot, so drawing needs no display and changes no global backend."""
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(width, height), dpi=100)
+    return figure, figure.subplots()
+
+
+def _png(figure) -> bytes:
+    """Render a figure as PNG bytes, for a file and for a data: URI alike."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", bbox_inches="tight")  # long test names widen the image, not clip
+    return buffer.getvalue()
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
+    """Write an image atomically, as write_atomically does text, so a reader never sees half a PNG."""
+    temporary = path.with_name(f".{path.name}.partial")
+    temporary.write_bytes(data)
+    temporary.replace(path)
+
+
+def _markdown(blocks: list[tuple]) -> str:
+    """Render the blocks as Markdown, linking each image in summary_files/."""
+    parts = []
+    for kind, *content in blocks:
+        if kind == "heading":
+            parts.append("#" * content[0] + " " + content[1])
+        elif kind == "paragraph":
+            parts.append(content[0])
+        elif kind == "image":
+            parts.append(f"![{content[1]}]({FILES_FOLDER}/{content[0]})")
+        elif kind == "list":
+            parts.append("\n".join(f"- {item}" for item in content[0]))
+        else:
+            headers, rows, align = content
+            lines = [headers, ["---:" if side == "r" else "---" for side in align], *rows]
+            parts.append("\n".join("| " + " | ".join(cell.replace("|", "\\|") for cell in line) + " |"
+                                   for line in lines))
+    return "\n\n".join(parts) + "\n"
+
+
+def _html(blocks: list[tuple], images: dict[str, bytes]) -> str:
+    """Render the blocks as HTML, every text escaped and every image embedded."""
+    parts = []
+    for kind, *content in blocks:
+        if kind == "heading":
+            parts.append(f"<h{content[0]}>{html.escape(content[1])}</h{content[0]}>")
+        elif kind == "paragraph":
+            parts.append(f"<p>{html.escape(content[0])}</p>")
+        elif kind == "image":
+            data = base64.b64encode(images[content[0]]).decode("ascii")
+            parts.append(f'<p><img src="data:image/png;base64,{data}" alt="{html.escape(content[1])}"></p>')
+        elif kind == "list":
+            parts.append("<ul>\n" + "\n".join(f"<li>{html.escape(item)}</li>" for item in content[0]) + "\n</ul>")
+        else:
+            parts.append(_html_table(*content))
+    return "\n".join(parts)
+
+
+def _html_table(headers: tuple[str, ...], rows: list[tuple[str, ...]], align: str) -> str:
+    """Render a table, numbers right-aligned as in the Markdown."""
+    head = "".join(f"<th>{html.escape(header)}</th>" for header in headers)
+    opening = {"l": "<td>", "r": '<td class="number">'}
+    body = ["<tr>" + "".join(f"{opening[side]}{html.escape(cell)}</td>" for cell, side in zip(row, align)) + "</tr>"
+            for row in rows]
+    return "<table>\n<thead><tr>" + head + "</tr></thead>\n<tbody>\n" + "\n".join(body) + "\n</tbody>\n</table>"
+
+
+def _percent(passed: int, total: int) -> str:
+    """Write a pass rate as a whole percentage, a dash when no submission had the test."""
+    return f"{100 * passed / total:.0f}%" if total else "-"
+
+
+def _number(value: float) -> str:
+    """Write a score with at most two decimals, enough to compare means without noise."""
+    return f"{round(value, 2):g}"

@@ -1,0 +1,128 @@
+"""`grade batch`: a class graded in one command gets the grades single grading gives, survives a SIGKILL."""
+import csv
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from autograder.assignments import COURSE_VARIABLE
+from cli import grade
+from conftest import PROJECT, SUBMISSIONS
+from submissions.assignment2.mistakes import MISTAKES
+from submissions.mutations import with_mistakes
+
+REFERENCE = PROJECT / "reference" / "assignment2" / "regularization.py"
+GRADE = Path(sys.executable).with_name("grade")
+
+
+def make_class(folder: Path) -> dict[str, Path]:
+    """A small mixed class, one file per student; returns student id -> file."""
+    folder.mkdir()
+    reference = REFERENCE.read_text()
+    files = {
+        "ada": ("py", reference),
+        "bob": ("py", with_mistakes(reference, [MISTAKES["dropout_no_rescale"]])),
+        "cyd": ("py", with_mistakes(reference, [MISTAKES["l2_takes_sqrt"]])),
+        "dee": ("ipynb", (PROJECT / "assignments/assignment2/regularization.ipynb").read_text()),
+        "eve": ("py", (SUBMISSIONS / "assignment2/hostile/segfault.py").read_text()),
+        "fay": ("py", ""),
+        "gus": ("py", with_mistakes(reference, [MISTAKES["regularized_loss_swaps_lambdas"]])),
+        "hal": ("ipynb", (SUBMISSIONS / "assignment2/notebooks/correct_with_training_loop.ipynb").read_text()),
+    }
+    paths = {}
+    for student, (suffix, text) in files.items():
+        paths[student] = folder / f"{student}.{suffix}"
+        paths[student].write_text(text)
+    return paths
+
+
+@pytest.fixture
+def batch_env(course, monkeypatch):
+    monkeypatch.setenv(COURSE_VARIABLE, str(course))
+    return {**os.environ, COURSE_VARIABLE: str(course)}
+
+
+def test_batch_gives_each_student_the_single_grading_grade(tmp_path, batch_env, grade_as):
+    paths = make_class(tmp_path / "class")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(grade, ["batch", "assignment2", str(tmp_path / "class"), "--out", str(out),
+                                        "--jobs", "2"])
+    assert result.exit_code == 0, result.output
+    rows = {row["student"]: row for row in csv.DictReader((out / "grades.csv").open())}
+    assert sorted(rows) == sorted(paths)
+    for student, path in paths.items():
+        single = grade_as("assignment2", path)
+        row = rows[student]
+        assert float(row["score"]) == single.score and float(row["max_score"]) == single.max_score, student
+        assert {r.name: r.score for r in single.results} == {name: float(row[name]) for name in
+                                                             (r.name for r in single.results)}, student
+        stored = json.loads((out / student / "results.json").read_text())
+        assert stored["score"] == single.score
+        assert (out / student / "feedback.md").read_text().startswith("# assignment2")
+    for name in ("grades_canvas.csv", "summary.md", "summary.html"):
+        assert (out / name).stat().st_size > 0
+
+
+def test_grades_csv_has_the_documented_columns(tmp_path, batch_env, grade_as):
+    make_class(tmp_path / "class")
+    out = tmp_path / "out"
+    CliRunner().invoke(grade, ["batch", "assignment2", str(tmp_path / "class"), "--out", str(out), "--jobs", "1"])
+    with (out / "grades.csv").open(newline="") as file:
+        header = next(csv.reader(file))
+    tests = [r.name for r in grade_as("assignment2", REFERENCE).results]
+    assert header == ["student", "score", "max_score", *tests]
+
+
+def test_a_killed_batch_resumes_to_the_grades_of_an_uninterrupted_one(tmp_path, batch_env):
+    make_class(tmp_path / "class")
+    uninterrupted, resumed = tmp_path / "uninterrupted", tmp_path / "resumed"
+    command = [str(GRADE), "batch", "assignment2", str(tmp_path / "class"), "--jobs", "1", "--out"]
+    subprocess.run([*command, str(uninterrupted)], env=batch_env, check=True, capture_output=True)
+
+    killed = subprocess.Popen([*command, str(resumed)], env=batch_env, start_new_session=True,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while len(list(resumed.glob("*/grade.json"))) < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.killpg(killed.pid, signal.SIGKILL)
+    killed.wait()
+    graded_before = {p.parent.name for p in resumed.glob("*/grade.json")}
+    assert 3 <= len(graded_before) < 8, "the kill should land halfway"
+
+    finished = subprocess.run([*command, str(resumed), "--resume"], env=batch_env, capture_output=True, text=True)
+    assert finished.returncode == 0, finished.stderr
+    assert f"{len(graded_before)} already graded were kept" in finished.stdout
+    assert (resumed / "grades.csv").read_text() == (uninterrupted / "grades.csv").read_text()
+
+
+def test_changed_submission_is_regraded_on_resume(tmp_path, batch_env):
+    paths = make_class(tmp_path / "class")
+    out = tmp_path / "out"
+    arguments = ["batch", "assignment2", str(tmp_path / "class"), "--out", str(out), "--jobs", "1"]
+    assert CliRunner().invoke(grade, arguments).exit_code == 0
+    paths["fay"].write_text(REFERENCE.read_text())  # fay finally hands in a full solution
+    result = CliRunner().invoke(grade, [*arguments, "--resume"])
+    assert "Graded 1 submissions" in result.output and "7 already graded were kept" in result.output
+    rows = {row["student"]: row for row in csv.DictReader((out / "grades.csv").open())}
+    assert rows["fay"]["score"] == rows["fay"]["max_score"]
+
+
+def test_missing_submissions_folder_is_a_usage_error(tmp_path, batch_env):
+    result = CliRunner().invoke(grade, ["batch", "assignment2", str(tmp_path / "nowhere"), "--out", str(tmp_path)])
+    assert result.exit_code == 2
+
+
+def test_zip_of_student_folders_is_graded(tmp_path, batch_env):
+    paths = make_class(tmp_path / "class")
+    shutil.make_archive(str(tmp_path / "upload"), "zip", tmp_path / "class")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(grade, ["batch", "assignment2", str(tmp_path / "upload.zip"), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.parent.name for p in out.glob("*/grade.json")) == sorted(paths)
