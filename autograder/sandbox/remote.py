@@ -362,7 +362,7 @@ def _raised_text(raised: dict) -> str:
 
 
 BANNED_CALL = ("{call} called {names}; this exercise asks you to implement it yourself instead of calling the "
-               "library routine (torch and numpy primitives such as rand_like, bernoulli or randperm are fine).")
+               "library routine (torch and numpy primitives are fine).")
 GIVEN_UP = "{call} was not run: {name} {reason} in an earlier test, so the grader stops calling it."
 OVER_BUDGET = ("{call} was not run: your code already used the {budget:g} s that all calls of one submission may "
                "take together.")

@@ -1,0 +1,77 @@
+"""Public tests of assignment3: the notebook's printed values, step by step.
+
+Run them with `grade assignment3` in the folder holding optimizers.py (or .ipynb).
+Your instructor's hidden tests check much more (100 steps of each optimizer against
+torch.optim, the returned state, the defaults); these catch the first mistakes.
+"""
+import numpy as np
+
+from autograder.checks import describe, expect_close, expect_that, graded
+
+THETA, GRAD, ZEROS = np.array([1.0, 2.0]), np.array([0.5, -1.0]), np.zeros(2)
+TORCH_FORM = ("the velocity is kept in torch's form, v = mu*v + grad; this exercise's velocity is "
+              "v = mu*v + lr*grad, with theta = theta - v")
+LIKE_ADAGRAD = ("sq_avg accumulates like Adagrad's running sum; RMSprop keeps a moving average, "
+                "alpha*sq_avg + (1 - alpha)*grad**2")
+ADAM_FIRST_STEP_MISTAKES = [  # (what went wrong, the theta it gives after the first step)
+    ("m and v are used without bias correction; divide them by 1 - beta1**t and 1 - beta2**t",
+     [0.9968377243398303, 2.0031622766601687]),
+    ("the bias correction uses beta**(t + 1); t is already the 1-based step number, so use beta1**t and beta2**t",
+     [0.9992558631974752, 2.000744136813046]),
+]
+
+
+@graded("sgd_step: the notebook's step, theta - lr * grad")
+def test_sgd_step_example(student):
+    expect_close(student.sgd_step(THETA, GRAD, 0.1), np.array([0.95, 2.1]),
+                 call="sgd_step(array([1., 2.]), array([0.5, -1.]), lr=0.1)")
+
+
+@graded("momentum_step: the notebook's first two steps from zero velocity")
+def test_momentum_step_example(student):
+    expect_close(student.momentum_step(THETA, GRAD, ZEROS, 0.1), (np.array([0.95, 2.1]), np.array([0.05, -0.1])),
+                 call="momentum_step(array([1., 2.]), array([0.5, -1.]), np.zeros(2), lr=0.1)",
+                 mistakes=[(TORCH_FORM, (np.array([0.95, 2.1]), np.array([0.5, -1.0])))])
+    expect_close(student.momentum_step(np.array([0.95, 2.1]), GRAD, np.array([0.05, -0.1]), 0.1),
+                 (np.array([0.855, 2.29]), np.array([0.095, -0.19])),
+                 call="momentum_step(array([0.95, 2.1]), array([0.5, -1.]), array([0.05, -0.1]), lr=0.1)")
+
+
+@graded("adagrad_step: the notebook's first step moves every parameter by lr")
+def test_adagrad_step_example(student):
+    expect_close(student.adagrad_step(THETA, GRAD, ZEROS, 0.1), (np.array([0.9, 2.1]), np.array([0.25, 1.0])),
+                 call="adagrad_step(array([1., 2.]), array([0.5, -1.]), np.zeros(2), lr=0.1)")
+
+
+@graded("rmsprop_step: the notebook's first step with the default lr, alpha and eps")
+def test_rmsprop_step_example(student):
+    expect_close(student.rmsprop_step(THETA, GRAD, ZEROS),
+                 (np.array([0.900000019999996, 2.099999990000001]), np.array([0.0025, 0.01])),
+                 call="rmsprop_step(array([1., 2.]), array([0.5, -1.]), np.zeros(2))",
+                 mistakes=[(LIKE_ADAGRAD, (np.array([0.9900000002, 2.0099999999]), np.array([0.25, 1.0])))])
+
+
+@graded("adam_step: the notebook's first step (t=1) with the default lr, betas and eps")
+def test_adam_step_example(student):
+    expect_close(student.adam_step(THETA, GRAD, ZEROS, ZEROS, 1),
+                 (np.array([0.99900000002, 2.00099999999]), np.array([0.05, -0.1]), np.array([0.00025, 0.001])),
+                 call="adam_step(array([1., 2.]), array([0.5, -1.]), np.zeros(2), np.zeros(2), t=1)",
+                 mistakes=[(message, (np.array(theta), np.array([0.05, -0.1]), np.array([0.00025, 0.001])))
+                           for message, theta in ADAM_FIRST_STEP_MISTAKES])
+
+
+@graded("adam_step: the notebook's 100 steps with lr=0.1 on its example problem")
+def test_adam_step_example_problem(student):
+    rng = np.random.default_rng(2023)
+    x = rng.normal(size=(50, 3))
+    y = x @ np.array([2.0, -1.0, 0.5]) + 0.1 * rng.normal(size=50)
+    theta, m, v = np.zeros(3), np.zeros(3), np.zeros(3)
+    for t in range(1, 101):
+        result = student.adam_step(theta, x.T @ (x @ theta - y) / len(y), m, v, t, 0.1)
+        expect_that(isinstance(result, (tuple, list)) and len(result) == 3
+                    and all(isinstance(part, np.ndarray) and part.shape == (3,) for part in result),
+                    f"adam_step(theta, grad, m, v, t={t}, lr=0.1) returned {describe(result)}; expected a tuple "
+                    f"(theta, m, v) of numpy arrays of shape (3,).")
+        theta, m, v = result
+    expect_close(theta, np.array([2.00312704, -1.0189654, 0.50475596]), rtol=1e-7, atol=1e-8,
+                 call="theta after the notebook's 100 calls of adam_step(theta, grad, m, v, t, lr=0.1)")
