@@ -94,11 +94,30 @@ def _recv_exactly(sock: socket.socket, size: int, deadline: float | None) -> byt
 def dump_request(request: dict, persistent_id=None) -> bytes:
     """Pickle a request; `persistent_id` turns proxies of child objects into references."""
     buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler = _RequestPickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
     if persistent_id is not None:
         pickler.persistent_id = persistent_id
     pickler.dump(request)
     return buffer.getvalue()
+
+
+class _RequestPickler(pickle.Pickler):
+    def reducer_override(self, value):
+        """Pickle plain tensors and parameters as numpy arrays: torch's own reduction costs ~0.4 ms a tensor."""
+        torch = _torch()
+        if torch is None or type(value) not in (torch.Tensor, torch.nn.Parameter):
+            return NotImplemented
+        if value.grad_fn is not None or value.layout != torch.strided or value.dtype == torch.bfloat16:
+            return NotImplemented
+        return rebuild_tensor, (value.detach().cpu().numpy(), type(value) is torch.nn.Parameter, value.requires_grad)
+
+
+def rebuild_tensor(array, parameter: bool, requires_grad: bool):
+    """Unpickle a tensor written by _reduce_tensor."""
+    import torch
+
+    tensor = torch.from_numpy(array)
+    return torch.nn.Parameter(tensor, requires_grad) if parameter else tensor.requires_grad_(requires_grad)
 
 
 def load_request(payload: bytes, persistent_load) -> dict:
