@@ -57,11 +57,9 @@ def npy(array, allow_pickle=False) -> bytes:
     return buffer.getvalue()
 
 
-def npy_header(shape, descr="<f8") -> bytes:
-    """The header of a .npy file announcing `shape`, without the data it promises."""
-    buffer = io.BytesIO()
-    np.lib.format.write_array_header_1_0(buffer, {"descr": descr, "fortran_order": False, "shape": shape})
-    return buffer.getvalue()
+def spec(dtype="float64", shape=(2,), blob=0) -> dict:
+    """How an answer describes an array: which blob holds its bytes, their dtype and the shape."""
+    return {"blob": blob, "dtype": dtype, "shape": list(shape)}
 
 
 def answer_tree(node):
@@ -202,28 +200,34 @@ HOSTILE = {  # name -> (frame, what the refusal says)
     "handle-without-type": (frame(answer_tree({"$handle": 0})), r"unknown tag '\$handle'"),
     "handle-with-string-id": (frame(answer_tree({"$handle": "0", "type": "x"})), r"unknown tag '\$handle'"),
     "empty-object": (frame(answer_tree({})), "unexpected element of type dict"),
-    "tensor-dtype-off-the-list": (frame(answer_tree({"$tensor": 0, "dtype": "load"}), [npy(np.zeros(2))]),
+    "tensor-dtype-off-the-list": (frame(answer_tree({"$tensor": spec(), "dtype": "load"}), [bytes(16)]),
                                   "tensors of dtype 'load' are not accepted"),
-    "tensor-dtype-missing": (frame(answer_tree({"$tensor": 0}), [npy(np.zeros(2))]),
+    "tensor-dtype-missing": (frame(answer_tree({"$tensor": spec()}), [bytes(16)]),
                              "tensors of dtype None are not accepted"),
-    "string-array": (frame(answer_tree({"$ndarray": 0}), [npy(np.array(["a"]))]), "dtype <U1 are not accepted"),
-    "structured-array": (frame(answer_tree({"$ndarray": 0}), [npy(np.zeros(2, dtype="i4,f8"))]), "are not accepted"),
-    "datetime-array": (frame(answer_tree({"$npscalar": 0}), [npy(np.array(["2020-01-01"], dtype="M8[D]"))]),
-                       "are not accepted"),
-    "string-array-as-tensor": (frame(answer_tree({"$tensor": 0, "dtype": "float32"}), [npy(np.array(["a"]))]),
+    "string-array": (frame(answer_tree({"$ndarray": spec("<U1", (1,))}), [b"a\0\0\0"]),
+                     "dtype '<U1' are not accepted"),
+    "structured-array": (frame(answer_tree({"$ndarray": spec("[('f0', '<i4'), ('f1', '<f8')]")}), [bytes(24)]),
+                         "are not accepted"),
+    "datetime-array": (frame(answer_tree({"$npscalar": spec("datetime64[D]", ())}), [bytes(8)]), "are not accepted"),
+    "object-array": (frame(answer_tree({"$ndarray": spec("object")}), [bytes(16)]), "dtype 'object' are not"),
+    "array-spec-not-a-mapping": (frame(answer_tree({"$ndarray": 0}), [bytes(16)]), "are not accepted"),
+    "string-array-as-tensor": (frame(answer_tree({"$tensor": spec("<U1", (1,)), "dtype": "float32"}), [b"a\0\0\0"]),
                                "are not accepted"),
-    "pickled-object-array": (frame(answer_tree({"$ndarray": 0}), [npy(np.array([1, None], dtype=object), True)]),
-                             "Object arrays cannot be loaded"),
-    "blob-longer-than-frame": (frame(answer_tree({"$ndarray": 0}), [npy(np.zeros(2))], [10**9]),
+    "pickled-object-array": (frame(answer_tree({"$ndarray": spec("float64", (1,))}),
+                                   [npy(np.array([1, None], dtype=object), True)]), "does not match its shape"),
+    "blob-longer-than-frame": (frame(answer_tree({"$ndarray": spec()}), [bytes(16)], [10**9]),
                                "a data blob is out of bounds"),
     "blob-negative": (frame(answer_tree(1), [b"abc"], [-1, 4]), "a data blob is out of bounds"),
     "blob-length-not-int": (frame(answer_tree(1), [b"abc"], ["3"]), "a data blob is out of bounds"),
     "blob-length-float": (frame(answer_tree(1), [b"abc"], [1.5]), "a data blob is out of bounds"),
-    "blob-index-missing": (frame(answer_tree({"$ndarray": 3}), [npy(np.zeros(2))]), "malformed answer"),
-    "npy-shorter-than-its-shape": (frame(answer_tree({"$ndarray": 0}), [npy(np.zeros(1000))[:200]]),
-                                   "malformed answer"),
-    "npy-astronomical-shape": (frame(answer_tree({"$ndarray": 0}), [npy_header((10**15,)) + bytes(8)]),
-                               "malformed answer"),
+    "blob-index-missing": (frame(answer_tree({"$ndarray": spec(blob=3)}), [bytes(16)]), "malformed answer"),
+    "blob-shorter-than-its-shape": (frame(answer_tree({"$ndarray": spec(shape=(1000,))}), [bytes(200)]),
+                                    "does not match its shape"),
+    "astronomical-shape": (frame(answer_tree({"$ndarray": spec(shape=(10**15,))}), [bytes(8)]),
+                           "does not match its shape"),
+    "negative-shape": (frame(answer_tree({"$ndarray": spec(shape=(-2,))}), [bytes(16)]), "shape is malformed"),
+    "shape-not-a-list": (frame(answer_tree({"$ndarray": {"blob": 0, "dtype": "float64", "shape": "2"}}),
+                                [bytes(16)]), "shape is malformed"),
     "too-deep": (frame(answer_tree(json.loads("[" * (MAX_DEPTH + 5) + "]" * (MAX_DEPTH + 5)))), "nested too deeply"),
     "json-recursion": (struct.pack("!I", 200_001) + b"[" * 100_000 + b"]" * 100_001, "malformed answer"),
     "too-many-items": (frame(answer_tree([0] * MAX_ITEMS)), "too many items"),
@@ -252,8 +256,9 @@ def test_hostile_answers_are_refused(name):
 
 def test_the_hostile_frames_differ_from_good_ones_only_where_intended():
     """The frame helper makes answers load_answer accepts, so each refusal above is about its one defect."""
-    good = {"$dict": [["value", {"$tensor": 0, "dtype": "float32"}], ["n", [1, {"$int": "9" * MAX_INT_DIGITS}]]]}
-    answer = load_answer(frame(good, [npy(np.ones(2, dtype=np.float32))]), Handle)
+    good = {"$dict": [["value", {"$tensor": spec("float32"), "dtype": "float32"}],
+                      ["n", [1, {"$int": "9" * MAX_INT_DIGITS}]]]}
+    answer = load_answer(frame(good, [np.ones(2, dtype=np.float32).tobytes()]), Handle)
     assert torch.equal(answer["value"], torch.ones(2)) and answer["n"] == [1, int("9" * MAX_INT_DIGITS)]
     assert load_answer(frame(answer_tree([0] * (MAX_ITEMS - 10))), Handle)["value"] == [0] * (MAX_ITEMS - 10)
     assert load_answer(frame(answer_tree({"$handle": 5, "type": "x"})), Handle)["value"].id == 5
@@ -265,11 +270,12 @@ def _pickle_payloads(marker) -> dict[str, bytes]:
     return {
         "raw-pickle": evil,
         "pickle-after-a-header": struct.pack("!I", len(evil)) + evil,
-        "pickle-as-array-blob": frame(answer_tree({"$ndarray": 0}), [evil]),
-        "pickle-as-tensor-blob": frame(answer_tree({"$tensor": 0, "dtype": "float32"}), [evil]),
-        "object-array-as-array": frame(answer_tree({"$ndarray": 0}), [object_array]),
-        "object-array-as-scalar": frame(answer_tree({"$npscalar": 0}), [object_array]),
-        "object-array-as-tensor": frame(answer_tree({"$tensor": 0, "dtype": "float64"}), [object_array]),
+        "pickle-as-array-blob": frame(answer_tree({"$ndarray": spec("float64", (1,))}), [evil]),
+        "pickle-as-tensor-blob": frame(answer_tree({"$tensor": spec("float32", (1,)), "dtype": "float32"}), [evil]),
+        "object-array-as-array": frame(answer_tree({"$ndarray": spec("object", (1,))}), [object_array]),
+        "object-array-as-scalar": frame(answer_tree({"$npscalar": spec("object", ())}), [object_array]),
+        "object-array-as-tensor": frame(answer_tree({"$tensor": spec("object", (1,)), "dtype": "float64"}),
+                                        [object_array]),
     }
 
 

@@ -282,9 +282,10 @@ class StudentCode:
         return self._child
 
     def _persistent_id(self, value):
-        if isinstance(value, _ModuleAttribute):
+        kind = type(value)  # called for every object pickled: the exact-type test keeps it cheap
+        if kind is _ModuleAttribute:
             return ("attr", value.path)
-        if not isinstance(value, Remote):
+        if kind is not Remote:
             return None
         self._involved |= value.roots
         if value.reference[0] == "handle" and value.generation != self.generation:

@@ -3,13 +3,13 @@
     grader (trusted)                                child (runs student code)
     ----------------                                -------------------------
     request  --pickle-->  frame  -------------->    unpickled: the grader wrote it
-    decode() <--allowlist--  frame  <-----------    encode(): JSON + .npy blobs
+    decode() <--allowlist--  frame  <-----------    encode(): JSON + raw array bytes
 
 Requests travel as pickles because their only author is the grader. Answers are
-never unpickled: they are JSON for structure and scalars plus `.npy` blobs read
-with `allow_pickle=False`, and only the types below are rebuilt. Anything else the
-child holds (a module instance, an odd object) comes back as a handle: an id and a
-type name, never the object itself.
+never unpickled: they are JSON for structure and scalars plus raw array bytes
+whose dtype (numbers only) and shape the JSON gives, and only the types below are
+rebuilt. Anything else the child holds (a module instance, an odd object) comes
+back as a handle: an id and a type name, never the object itself.
 
 Every frame is length-prefixed, so a child that dies mid-answer or keeps a pipe
 open cannot make the grader wait past its deadline, and every size is capped.
@@ -34,7 +34,8 @@ _HEADER = struct.Struct("!I")
 TENSOR_DTYPES = frozenset(
     "float16 bfloat16 float32 float64 int8 int16 int32 int64 uint8 bool complex64 complex128".split()
 )
-_NUMPY_KINDS = frozenset("biufc")  # bool, int, uint, float, complex: no objects, strings or voids
+ARRAY_DTYPES = frozenset(  # numbers only: no objects, strings or voids
+    "bool int8 int16 int32 int64 uint8 uint16 uint32 uint64 float16 float32 float64 complex64 complex128".split())
 
 
 class ChannelClosed(Exception):
@@ -179,26 +180,25 @@ def _encode(value, keep, blobs, depth):
 
 def _encode_array_like(value, keep, blobs):
     """Encode numpy arrays and scalars and torch tensors; None for anything else."""
-    if isinstance(value, (np.ndarray, np.generic)) and np.asarray(value).dtype.kind in _NUMPY_KINDS:
-        blobs.append(_npy(np.asarray(value)))
-        return {"$ndarray" if isinstance(value, np.ndarray) else "$npscalar": len(blobs) - 1}
+    if isinstance(value, (np.ndarray, np.generic)) and str(np.asarray(value).dtype) in ARRAY_DTYPES:
+        return {"$ndarray" if isinstance(value, np.ndarray) else "$npscalar": _blob(np.asarray(value), blobs)}
     torch = _torch()
     if torch is not None and isinstance(value, torch.Tensor) and value.layout == torch.strided:
         dtype = str(value.dtype).removeprefix("torch.")
         if dtype not in TENSOR_DTYPES:
             return None
         data = value.detach().cpu()
-        blobs.append(_npy((data.float() if dtype == "bfloat16" else data).numpy()))
         grad_fn = type(value.grad_fn).__name__ if value.grad_fn is not None else None
-        return {"$tensor": len(blobs) - 1, "dtype": dtype, "requires_grad": bool(value.requires_grad),
-                "grad_fn": grad_fn}
+        return {"$tensor": _blob((data.float() if dtype == "bfloat16" else data).numpy(), blobs), "dtype": dtype,
+                "requires_grad": bool(value.requires_grad), "grad_fn": grad_fn}
     return None
 
 
-def _npy(array: np.ndarray) -> bytes:
-    buffer = io.BytesIO()
-    np.save(buffer, np.asarray(array, order="C"), allow_pickle=False)  # ascontiguousarray would make 0-d 1-d
-    return buffer.getvalue()
+def _blob(array: np.ndarray, blobs: list) -> dict:
+    """Store an array's raw bytes (native order) as a blob; describe its dtype and shape in JSON."""
+    native = array.astype(array.dtype.newbyteorder("="), copy=False)
+    blobs.append(native.tobytes(order="C"))
+    return {"blob": len(blobs) - 1, "dtype": str(native.dtype), "shape": list(native.shape)}
 
 
 def _type_name(value) -> str:
@@ -255,11 +255,18 @@ class _Decoder:
             return self.make_handle(body, node["type"][:200])
         raise BadAnswer(f"unknown tag {tag[:40]!r}")
 
-    def _array(self, index) -> np.ndarray:
-        array = np.load(io.BytesIO(self.blobs[index]), allow_pickle=False)
-        if array.dtype.kind not in _NUMPY_KINDS:
-            raise BadAnswer(f"arrays of dtype {array.dtype} are not accepted")
-        return array
+    def _array(self, spec) -> np.ndarray:
+        """Rebuild an array from raw bytes whose dtype is on the allowlist and whose size matches its shape."""
+        if not isinstance(spec, dict) or spec.get("dtype") not in ARRAY_DTYPES:
+            raise BadAnswer(f"arrays of dtype {str(spec.get('dtype') if isinstance(spec, dict) else spec)[:40]!r} "
+                            f"are not accepted")
+        shape, blob = spec.get("shape"), self.blobs[spec["blob"]]
+        if not (isinstance(shape, list) and all(isinstance(n, int) and n >= 0 for n in shape)):
+            raise BadAnswer("an array's shape is malformed")
+        dtype = np.dtype(spec["dtype"])
+        if math.prod(shape) * dtype.itemsize != len(blob):
+            raise BadAnswer("an array's size does not match its shape")
+        return np.frombuffer(blob, dtype=dtype).reshape(shape).copy()
 
     def _tensor(self, node):
         import torch
@@ -267,7 +274,7 @@ class _Decoder:
         dtype = node.get("dtype")
         if dtype not in TENSOR_DTYPES:
             raise BadAnswer(f"tensors of dtype {dtype!r} are not accepted")
-        tensor = torch.from_numpy(self._array(node["$tensor"]).copy()).to(getattr(torch, dtype))
+        tensor = torch.from_numpy(self._array(node["$tensor"])).to(getattr(torch, dtype))
         # What autograd knew in the child, for checks such as "the penalty stays in the graph".
         grad_fn = node.get("grad_fn")
         tensor.child_grad_fn = grad_fn[:100] if isinstance(grad_fn, str) else None
