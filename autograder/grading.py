@@ -1,17 +1,23 @@
-"""Grade one submission: load it, run the public and hidden tests under pytest, report.
+"""Grade submissions: load each, run the public and hidden tests on it, report.
 
+    test files --pytest collects once--> TestSuite (named, parametrized test functions)
     submission file --load_submission--> chunks --StudentCode--> sandboxed child
-    test files --pytest (in this process)--> checks call `student.*` (remote) and
-    `reference.*` (local) --> one TestResult per test --> Report
+    TestSuite.run(student): each test calls `student.*` (remote) and `reference.*` (local)
+        --> one TestResult per test --> Report
 
-pytest runs in the grading process because the tests and the reference are
-trusted; only the `student` fixture reaches into the sandbox.
+pytest collects the suites (parametrize, markers, assertion rewriting) once per
+process; each test is then called directly with the `student` and `reference`
+fixtures, which is all a grading test may ask for. A batch worker grading
+hundreds of submissions so pays pytest's start-up once. Tests run in the grading
+process because they and the reference are trusted; only `student` reaches into
+the sandbox.
 """
-import dataclasses
+import inspect
 import os
 import stat
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -24,8 +30,10 @@ from autograder.submission import load_submission
 
 INTERNAL_ERROR = ("Internal grading error in this test, not a fault of your code; please tell your instructor: "
                   "{error}")
-UNNAMED_TEST = "test {name} has no @graded(...) name"
-# pytest plugins grading has no use for; unraisableexception alone costs 0.17 s of gc.collect() per run.
+FIXTURES = ("student", "reference")
+UNNAMED_TEST = "{test} has no @graded(name, points) marker"
+UNKNOWN_FIXTURE = "{test} asks for fixture {name!r}; grading tests may only use {fixtures}"
+# pytest plugins collection has no use for.
 UNUSED_PLUGINS = [argument for plugin in ("cacheprovider", "terminal", "unraisableexception", "threadexception",
                                           "faulthandler", "logging", "junitxml", "pastebin", "stepwise", "doctest")
                   for argument in ("-p", f"no:{plugin}")]
@@ -49,20 +57,21 @@ def start_sandbox(course: Path) -> Sandbox:
 
 
 def grade(assignment: Assignment, submission_path: Path, *, sandbox: Sandbox | None = None,
-          include_hidden: bool = True, timeout: float | None = None) -> Report:
-    """Grade `submission_path` against the public tests and, when the reference is here, the hidden ones."""
+          suite: "TestSuite | None" = None, include_hidden: bool = True, timeout: float | None = None) -> Report:
+    """Grade `submission_path` against the public tests and, when the reference is here, the hidden ones.
+
+    A batch passes its own `sandbox` and `suite`, so neither is started again for every student.
+    """
     started = time.monotonic()
     _single_threaded_torch()
     own_sandbox = sandbox is None
     sandbox = sandbox or start_sandbox(assignment.course)
     try:
+        suite = suite or TestSuite(assignment, include_hidden)
         submission = load_submission(submission_path)
         student = StudentCode(sandbox, submission, assignment.module, banned=assignment.banned,
                               timeout=timeout or assignment.timeout)
-        run_hidden = include_hidden and assignment.has_reference
-        reference = assignment.load_reference() if run_hidden else None
-        files = assignment.public_tests + (assignment.hidden_test_files if run_hidden else [])
-        results = run_tests(files, assignment, student, reference)
+        results = suite.run(student)
         student.close()
         notes = list(submission.notes) + list(student.notes) + list(sandbox.notes)
     except SandboxError as error:
@@ -70,108 +79,117 @@ def grade(assignment: Assignment, submission_path: Path, *, sandbox: Sandbox | N
     finally:
         if own_sandbox:
             sandbox.close()
-    hidden_not_run = (0, 0.0) if run_hidden else (assignment.hidden_tests, assignment.hidden_points)
+    hidden_not_run = (0, 0.0) if suite.run_hidden else (assignment.hidden_tests, assignment.hidden_points)
     return Report(assignment=assignment.name, title=assignment.title, submission=str(submission_path),
                   results=tuple(results), notes=tuple(notes), layers=tuple(student.layers),
                   duration=time.monotonic() - started, hidden_not_run=hidden_not_run)
 
 
-def run_tests(files: list[Path], assignment: Assignment, student: StudentCode, reference) -> list[TestResult]:
-    """Run test files under pytest with the `student` and `reference` fixtures; one result per test."""
-    return _ranked(assignment, _run_pytest(files, assignment, student, reference).results)
-
-
 def list_tests(assignment: Assignment) -> list[TestResult]:
     """Every test of the assignment that is here (public, and hidden when the reference is), without running any."""
-    files = assignment.public_tests + assignment.hidden_test_files
-    return _ranked(assignment, _run_pytest(files, assignment, None, None, "--collect-only").collected)
+    return TestSuite(assignment).listing()
 
 
-def _ranked(assignment: Assignment, results: list[TestResult]) -> list[TestResult]:
-    """Order results as students read them, by function, public before hidden, and number them from 1."""
-    order = {name: index for index, name in enumerate(assignment.functions)}
-    ranked = sorted(results, key=lambda r: (order.get(r.function, len(order)), r.hidden, r.number))
-    return [dataclasses.replace(result, number=number) for number, result in enumerate(ranked, start=1)]
+@dataclass(frozen=True)
+class _Test:
+    name: str
+    points: float
+    hidden: bool
+    function: object      # the test function
+    arguments: dict       # parametrized values, by name
+    fixtures: tuple       # which of FIXTURES it takes
+    problem: str | None   # why this test cannot run: a grader error, shown as such
 
 
-def _run_pytest(files: list[Path], assignment: Assignment, student, reference, *extra: str) -> "_GradingPlugin":
-    plugin = _GradingPlugin(student, reference, hidden_root=assignment.reference_dir)
-    arguments = [str(f) for f in files] + [*UNUSED_PLUGINS, "-c", os.devnull, "--rootdir", str(assignment.course),
-                                           "--import-mode=importlib", "-W", "ignore::pytest.PytestWarning", *extra]
-    sys.dont_write_bytecode = True  # keep reference/ free of __pycache__ a later run could be fooled by
-    exit_code = pytest.main(arguments, plugins=[plugin])
-    if plugin.collection_errors or exit_code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
-        details = "\n".join(plugin.collection_errors) or f"pytest exited with {exit_code!r}"
-        raise GradingError(f"the tests in {', '.join(map(str, files))} could not run:\n{details}")
-    return plugin
+class TestSuite:
+    """An assignment's tests, collected once by pytest and then run against any number of submissions."""
 
+    __test__ = False  # not a test class, whatever pytest thinks of the name
 
-class _GradingPlugin:
-    """Hands the fixtures to the tests and turns each outcome into a TestResult."""
+    def __init__(self, assignment: Assignment, include_hidden: bool = True):
+        self.assignment = assignment
+        self.run_hidden = include_hidden and assignment.has_reference
+        files = assignment.public_tests + (assignment.hidden_test_files if self.run_hidden else [])
+        collector = _Collector(assignment.reference_dir)
+        arguments = [*map(str, files), *UNUSED_PLUGINS, "-c", os.devnull, "--rootdir", str(assignment.course),
+                     "--import-mode=importlib", "-W", "ignore::pytest.PytestWarning", "--collect-only"]
+        sys.dont_write_bytecode = True  # keep reference/ free of __pycache__ a later run could be fooled by
+        exit_code = pytest.main(arguments, plugins=[collector])
+        if collector.errors or exit_code != pytest.ExitCode.OK:
+            details = "\n".join(collector.errors) or f"pytest exited with {exit_code!r}"
+            raise GradingError(f"the tests in {', '.join(map(str, files))} could not be collected:\n{details}")
+        order = {name: index for index, name in enumerate(assignment.functions)}
+        self.tests = sorted(collector.tests, key=lambda t: (order.get(t.name.split(":")[0], len(order)), t.hidden))
+        self._reference = None
 
-    def __init__(self, student: StudentCode, reference, hidden_root: Path):
-        self._student, self._reference, self.hidden_root = student, reference, hidden_root.resolve()
-        self.results: list[TestResult] = []
-        self.collected: list[TestResult] = []
-        self.collection_errors: list[str] = []
+    def listing(self) -> list[TestResult]:
+        """The tests as results not yet earned, in report order."""
+        return [TestResult(t.name, 0.0, t.points, FAILED, "", t.hidden, number)
+                for number, t in enumerate(self.tests, start=1)]
 
-    @pytest.fixture(scope="session")
-    def student(self):
-        return self._student
+    def run(self, student: StudentCode) -> list[TestResult]:
+        """Run every test on `student`; one result per test, in report order."""
+        fixtures = {"student": student, "reference": self.reference}
+        results = []
+        for number, test in enumerate(self.tests, start=1):
+            status, feedback, mistake = _outcome(test, fixtures)
+            results.append(TestResult(test.name, test.points if status == PASSED else 0.0, test.points, status,
+                                      feedback, test.hidden, number, mistake))
+        return results
 
-    @pytest.fixture(scope="session")
+    @property
     def reference(self):
+        """The reference solution, imported in this process when first needed."""
+        if self._reference is None and self.run_hidden:
+            self._reference = self.assignment.load_reference()
         return self._reference
+
+
+class _Collector:
+    """A pytest plugin that keeps what grading needs of each collected test."""
+
+    def __init__(self, hidden_root: Path):
+        self.hidden_root = hidden_root.resolve()
+        self.tests: list[_Test] = []
+        self.errors: list[str] = []
 
     def pytest_configure(self, config):
         config.addinivalue_line("markers", "graded(name, points): how students read this test, and its points")
 
     def pytest_collectreport(self, report):
         if report.failed:
-            self.collection_errors.append(f"{report.nodeid}: {report.longreprtext}")
+            self.errors.append(f"{report.nodeid}: {report.longreprtext}")
 
     def pytest_collection_modifyitems(self, items):
-        self.collected = [self._result(item, None, number) for number, item in enumerate(items)]
+        self.tests = [self._test(item) for item in items]
 
-    @pytest.hookimpl(tryfirst=True)
-    def pytest_runtest_makereport(self, item, call):
-        """Record the outcome and answer with a bare report: pytest's own would format a traceback (35 ms) for
-        every failure, and no one reads it."""
-        failed = call.excinfo is not None
-        if call.when == "call" or (call.when == "setup" and failed):
-            self.results.append(self._result(item, call.excinfo, len(self.results)))
-        skipped = failed and call.excinfo.errisinstance(pytest.skip.Exception)
-        longrepr = None
-        if failed:
-            message = str(call.excinfo.value)[:1000]
-            longrepr = (str(item.path), item.location[1] or 0, message) if skipped else message
-        return pytest.TestReport(item.nodeid, item.location, {}, "skipped" if skipped else (
-            "failed" if failed else "passed"), longrepr, call.when, duration=call.duration, start=call.start,
-            stop=call.stop)
-
-    def _result(self, item, excinfo, number: int) -> TestResult:
+    def _test(self, item) -> _Test:
         marker = item.get_closest_marker("graded")
-        name = marker.kwargs.get("name") if marker else item.name
-        points = float(marker.kwargs.get("points", 1)) if marker else 0.0
-        hidden = Path(str(item.path)).resolve().is_relative_to(self.hidden_root)
-        status, feedback = _outcome(excinfo, marker is not None, item.name)
-        score = points if status == PASSED else 0.0
-        mistake = getattr(excinfo.value, "mistake", None) if excinfo else None
-        return TestResult(name, score, points, status, feedback, hidden, number, mistake)
+        arguments = dict(item.callspec.params) if hasattr(item, "callspec") else {}
+        wanted = [name for name in inspect.signature(item.obj).parameters if name not in arguments]
+        unknown = [name for name in wanted if name not in FIXTURES]
+        problem = (UNNAMED_TEST.format(test=item.nodeid) if marker is None else
+                   UNKNOWN_FIXTURE.format(test=item.nodeid, name=unknown[0], fixtures=" and ".join(FIXTURES))
+                   if unknown else None)
+        return _Test(name=marker.kwargs.get("name", item.name) if marker else item.name,
+                     points=float(marker.kwargs.get("points", 1)) if marker else 0.0,
+                     hidden=Path(str(item.path)).resolve().is_relative_to(self.hidden_root),
+                     function=item.obj, arguments=arguments, fixtures=tuple(wanted), problem=problem)
 
 
-def _outcome(excinfo, named: bool, test_name: str) -> tuple[str, str]:
-    """Sort an outcome by whose fault it is: none, the student's, or the grader's."""
-    if not named:
-        return ERROR, INTERNAL_ERROR.format(error=UNNAMED_TEST.format(name=test_name))
-    if excinfo is None:
-        return PASSED, ""
-    error = excinfo.value
-    if isinstance(error, StudentFault):
-        return FAILED, str(error)
-    if isinstance(error, AssertionError):
-        return FAILED, str(error) or "A check of this test failed."
-    return ERROR, INTERNAL_ERROR.format(error=f"{type(error).__name__}: {error}")
+def _outcome(test: _Test, fixtures: dict) -> tuple[str, str, str | None]:
+    """Run one test and sort its outcome by whose fault it is: none, the student's, or the grader's."""
+    if test.problem:
+        return ERROR, INTERNAL_ERROR.format(error=test.problem), None
+    try:
+        test.function(**test.arguments, **{name: fixtures[name] for name in test.fixtures})
+    except StudentFault as fault:
+        return FAILED, str(fault), fault.mistake
+    except (AssertionError, pytest.fail.Exception) as failure:
+        return FAILED, str(failure) or "A check of this test failed.", None
+    except (Exception, pytest.skip.Exception) as error:  # anything else is the grader's own bug
+        return ERROR, INTERNAL_ERROR.format(error=f"{type(error).__name__}: {error}"), None
+    return PASSED, "", None
 
 
 def _single_threaded_torch() -> None:

@@ -10,6 +10,7 @@ grade.json goes last: it records the submission's content hash and the test
 suite's fingerprint, so `resume` skips exactly the students already graded with
 this suite, whatever killed the previous run.
 """
+import dataclasses
 import hashlib
 import json
 import multiprocessing
@@ -154,10 +155,11 @@ def _start_worker(assignment_name: str, course: str, timeout: float | None) -> N
     """Import torch once and start this worker's zygote, before any reference is loaded."""
     import torch  # noqa: F401 -- imported once here, before the zygote starts, not per submission
 
-    from autograder.grading import start_sandbox
+    from autograder.grading import TestSuite, start_sandbox
 
     assignment = load_assignment(assignment_name, Path(course))
-    _worker.update(assignment=assignment, sandbox=start_sandbox(assignment.course), timeout=timeout)
+    sandbox = start_sandbox(assignment.course)  # before the suite loads any reference
+    _worker.update(assignment=assignment, sandbox=sandbox, suite=TestSuite(assignment), timeout=timeout)
 
 
 def _grade_one(entry: Entry, out: str, fingerprint: str) -> None:
@@ -169,16 +171,14 @@ def _grade_one(entry: Entry, out: str, fingerprint: str) -> None:
     if entry.path is None:
         report = _problem_report(assignment, entry, started)
     else:
-        report = grade(assignment, entry.path, sandbox=_worker["sandbox"], timeout=_worker["timeout"])
+        report = grade(assignment, entry.path, sandbox=_worker["sandbox"], suite=_worker["suite"],
+                       timeout=_worker["timeout"])
     _store(Path(out), entry, fingerprint, report)
 
 
 def _problem_report(assignment: Assignment, entry: Entry, started: float) -> Report:
     """Every test at 0 with the reason no submission could be graded."""
-    from autograder.grading import list_tests
-
-    results = tuple(TestResult(t.name, 0.0, t.max_score, "failed", entry.problem, t.hidden, t.number)
-                    for t in list_tests(assignment))
+    results = tuple(dataclasses.replace(test, feedback=entry.problem) for test in _worker["suite"].listing())
     return Report(assignment.name, assignment.title, entry.origin, results, duration=time.monotonic() - started)
 
 

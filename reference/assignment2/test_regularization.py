@@ -49,7 +49,7 @@ def l1_mistakes():
         Mistake("a square root was taken; the L1 penalty is the plain sum of |p|",
                 lambda m: torch.sqrt(sum(p.abs().sum() for p in m.parameters()))),
         Mistake("a Python float was returned (.item() or float()); return the tensor so the penalty stays in "
-                "the autograd graph", lambda m: float(sum(p.abs().sum() for p in m.parameters()))),
+                "the autograd graph", lambda m: float(sum(p.abs().sum() for p in m.parameters()).detach())),
     ]
 
 
@@ -60,7 +60,7 @@ def l2_mistakes():
         Mistake("a square root was taken (the Frobenius norm); the L2 penalty is the sum of p**2 with no root",
                 lambda m: torch.sqrt(sum((p ** 2).sum() for p in m.parameters()))),
         Mistake("a Python float was returned (.item() or float()); return the tensor so the penalty stays in "
-                "the autograd graph", lambda m: float(sum((p ** 2).sum() for p in m.parameters()))),
+                "the autograd graph", lambda m: float(sum((p ** 2).sum() for p in m.parameters()).detach())),
     ]
 
 
