@@ -43,8 +43,9 @@ class GradingError(Exception):
     """The grader itself could not grade (a broken hidden suite, a sandbox that did not start)."""
 
 
-def start_sandbox(course: Path) -> Sandbox:
-    """Start the zygote early, so its `import torch` overlaps the grader's own start-up.
+def start_sandbox(course: Path, fork: bool = False) -> Sandbox:
+    """Start the zygote early, so its `import torch` overlaps the grader's own start-up (or, with `fork`, share
+    this process's torch: call it then before any reference or hidden test is loaded).
 
     Hidden from student code: the reference folders of `course` and of the installed course, and the
     installed course's git history, which holds every solution ever committed.
@@ -53,7 +54,7 @@ def start_sandbox(course: Path) -> Sandbox:
     hidden = sorted({folder.resolve() for folder in secrets if folder.is_dir()})
     for folder in hidden:
         _keep_from_others(folder)
-    return Sandbox(hidden=hidden)
+    return Sandbox(hidden=hidden, fork=fork)
 
 
 def grade(assignment: Assignment, submission_path: Path, *, sandbox: Sandbox | None = None,

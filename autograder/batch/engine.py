@@ -12,10 +12,12 @@ this suite, whatever killed the previous run.
 """
 import dataclasses
 import hashlib
+import importlib
 import json
 import multiprocessing
 import os
 import tempfile
+import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -49,6 +51,8 @@ def run_batch(assignment: Assignment, submissions: Path, out: Path, jobs: int = 
 
     if out.resolve().is_relative_to(submissions.resolve()):
         raise BatchInputError(OUT_INSIDE.format(out=out, submissions=submissions))
+    # The coordinator idles while workers grade: import the summary's charting meanwhile, not at the end.
+    threading.Thread(target=importlib.import_module, args=("matplotlib.figure",), daemon=True).start()
     with tempfile.TemporaryDirectory(prefix="grade-batch-") as workdir:
         entries = discover(submissions, assignment.module, Path(workdir))
         if on_start:
@@ -158,7 +162,7 @@ def _start_worker(assignment_name: str, course: str, timeout: float | None) -> N
     from autograder.grading import TestSuite, start_sandbox
 
     assignment = load_assignment(assignment_name, Path(course))
-    sandbox = start_sandbox(assignment.course)  # before the suite loads any reference
+    sandbox = start_sandbox(assignment.course, fork=True)  # before the suite loads any hidden test
     _worker.update(assignment=assignment, sandbox=sandbox, suite=TestSuite(assignment), timeout=timeout)
 
 

@@ -8,6 +8,7 @@ A call that crashes, exits, hangs or blows its memory kills only its child: the
 caller gets a StudentFault naming the call, and the next call starts a fresh child
 with the submission loaded again.
 """
+import contextlib
 import difflib
 import json
 import os
@@ -49,15 +50,15 @@ class SandboxError(Exception):
 class Sandbox:
     """A zygote process that forks confined children on demand."""
 
-    def __init__(self, hidden=(), readable=(), memory_bytes: int = DEFAULT_MEMORY):
+    def __init__(self, hidden=(), readable=(), memory_bytes: int = DEFAULT_MEMORY, fork: bool = False):
+        """Start the zygote: a fresh interpreter, or with `fork` this very process, whose torch is then shared.
+
+        Fork only from a process that holds nothing secret yet and has run no multi-threaded torch op.
+        """
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         config = {"hidden": [str(p) for p in hidden], "memory_bytes": memory_bytes,
                   "readable": [str(p) for p in (*readable, PACKAGE_ROOT / "autograder")]}
-        environment = {**os.environ, **THREAD_ENVIRONMENT,
-                       "PYTHONPATH": os.pathsep.join(filter(None, [str(PACKAGE_ROOT), os.environ.get("PYTHONPATH")]))}
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "autograder.sandbox.zygote", str(theirs.fileno()), json.dumps(config)],
-            pass_fds=[theirs.fileno()], env=environment, stdin=subprocess.DEVNULL)
+        self.process = _forked_zygote(theirs, config) if fork else _exec_zygote(theirs, config)
         theirs.close()
         self.control = ours
         self._notes: list[str] | None = None
@@ -112,6 +113,59 @@ class Sandbox:
         if not packet:
             raise SandboxError(f"the sandbox process ended (exit status {self.process.poll()})")
         return json.loads(packet)
+
+
+def _exec_zygote(theirs: socket.socket, config: dict) -> subprocess.Popen:
+    environment = {**os.environ, **THREAD_ENVIRONMENT,
+                   "PYTHONPATH": os.pathsep.join(filter(None, [str(PACKAGE_ROOT), os.environ.get("PYTHONPATH")]))}
+    return subprocess.Popen(
+        [sys.executable, "-m", "autograder.sandbox.zygote", str(theirs.fileno()), json.dumps(config)],
+        pass_fds=[theirs.fileno()], env=environment, stdin=subprocess.DEVNULL)
+
+
+def _forked_zygote(theirs: socket.socket, config: dict) -> "_ForkedProcess":
+    import torch
+
+    torch.set_num_threads(1)  # a child forked after a multi-threaded op hangs in OpenMP
+    pid = os.fork()
+    if pid == 0:
+        try:
+            fd = theirs.fileno()
+            os.closerange(3, fd)  # nothing of this process's connections goes along
+            os.closerange(fd + 1, 2**16)
+            os.environ.update(THREAD_ENVIRONMENT)
+            from autograder.sandbox import zygote
+
+            zygote.serve(fd, config)
+        finally:
+            os._exit(70)
+    return _ForkedProcess(pid)
+
+
+class _ForkedProcess:
+    """The little of subprocess.Popen that Sandbox uses, for a zygote forked from this process."""
+
+    def __init__(self, pid: int):
+        self.pid, self.returncode = pid, None
+
+    def poll(self):
+        if self.returncode is None:
+            done, status = os.waitpid(self.pid, os.WNOHANG)
+            if done:
+                self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def wait(self, timeout: float | None = None):
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired(f"zygote {self.pid}", timeout)
+            time.sleep(0.01)
+        return self.returncode
+
+    def kill(self):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
 
 
 class Child:

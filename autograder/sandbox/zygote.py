@@ -4,9 +4,11 @@
     grader <========== data socket (wire frames) ==============> child
 
 The grader starts it with `python -m autograder.sandbox.zygote FD CONFIG_JSON` as a
-fresh interpreter, before it loads any reference solution, so a child can never
-find a solution or an expected value in memory it inherited. Forking from here
-costs milliseconds where a new interpreter costs the 1.5 s of `import torch`.
+fresh interpreter, or (a batch worker, to share its already imported torch) by
+forking itself; either way before it loads any reference solution or hidden test,
+so a child can never find a solution or an expected value in memory it inherited.
+Forking a child from here costs milliseconds where a new interpreter costs the
+1.5 s of `import torch`.
 
 Control messages (grader -> zygote, one JSON object per packet):
     {"op": "spawn"} with the child's end of a socketpair attached -> {"pid": int}
@@ -37,13 +39,19 @@ PR_SET_PDEATHSIG = 1
 # and the final sweep count only its own processes.
 CHILD_UID_BASE = 200_000
 CHILD_PROCESSES = 256
+# Student code yields the CPU to graders: an endless loop then costs a batch its own time limit, not a core.
+CHILD_NICENESS = 10
 STOP_GRACE = 5.0  # seconds a child's pid namespace gets to empty before everything is killed by force
 CONTROL_PACKET = 65536
 
 
 def main() -> None:
-    control = socket.socket(fileno=int(sys.argv[1]))
-    config = json.loads(sys.argv[2])
+    serve(int(sys.argv[1]), json.loads(sys.argv[2]))
+
+
+def serve(fd: int, config: dict) -> None:
+    """Prepare (imports, probe) and serve control messages on `fd` until told to quit."""
+    control = socket.socket(fileno=fd)
     _die_with_parent()
     for name in PRELOADED:  # the child may lose read access to the interpreter's files after its uid drop
         __import__(name)
@@ -104,6 +112,7 @@ class Zygote:
         try:
             _die_with_parent()
             self.layers.enter_pid_namespace()
+            os.nice(CHILD_NICENESS)
             null = os.open(os.devnull, os.O_RDWR)
             for standard in (0, 1, 2):  # a child holding the grader's stdout open would make it wait forever
                 os.dup2(null, standard)
