@@ -242,6 +242,7 @@ class StudentCode:
         self.load_failure: str | None = submission.problem
         self.given_up: dict[str, str] = {}  # student name -> why later calls of it are not run
         self._involved: set[str] = set()
+        self._attributes: dict[str, Remote] = {}
 
     def __getattr__(self, name: str):
         if name.startswith("_"):
@@ -249,9 +250,18 @@ class StudentCode:
         return self.attribute(name)
 
     def attribute(self, name: str):
-        """Fetch a module-level name: data comes back as is, functions and classes as Remote proxies."""
-        return self._request({"op": "getattr", "target": _ModuleAttribute(()), "name": name},
-                             label=name, path=(name,))
+        """Fetch a module-level name: data comes back as is, functions and classes as Remote proxies.
+
+        A proxy is kept: it names the attribute, which the child looks up again at every call, so a test asking
+        for `student.dropout` in a loop costs one round trip, not one per iteration.
+        """
+        if name not in self._attributes:
+            value = self._request({"op": "getattr", "target": _ModuleAttribute(()), "name": name},
+                                  label=name, path=(name,))
+            if not isinstance(value, Remote):
+                return value  # data may change between calls: fetched afresh every time
+            self._attributes[name] = value
+        return self._attributes[name]
 
     def run(self, function, *args, seed: int | None = None, label: str | None = None, **kwargs):
         """Run a trusted `function` inside the child (e.g. a probe needing autograd) on student objects."""

@@ -18,6 +18,7 @@ The zygote answers {"ready": true, "layers": [...], "notes": [...]} once at star
 """
 import ctypes
 import dataclasses
+import gc
 import json
 import os
 import shutil
@@ -66,6 +67,9 @@ def serve(fd: int, config: dict) -> None:
                                   memory_bytes=config["memory_bytes"], processes=CHILD_PROCESSES,
                                   unprivileged_uid=CHILD_UID_BASE)
     capabilities = layers.probe(template)
+    # Children share the zygote's pages until they write to them; a garbage collection walking every object
+    # inherited would write to (and so copy) all of them. Frozen objects are never walked.
+    gc.freeze()
     _send(control, {"ready": True, "notes": list(capabilities.notes)})
     Zygote(control, template, capabilities, child, layers).run()
 
