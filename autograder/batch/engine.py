@@ -125,9 +125,13 @@ def _grade_in_workers(assignment, entries, out, jobs, fingerprint, on_done, time
                         broken.append(entry)
                         continue
                     if error is not None:
-                        _store(out, entry, fingerprint, _error_report(assignment, entry, error))
+                        report = _error_report(assignment, entry, error)
+                        _store(out, entry, fingerprint, report)
+                        outcome = Outcome(entry.student, report.score, report.max_score, skipped=False)
+                    else:
+                        outcome = future.result()
                     if on_done:
-                        on_done(_outcome_of(out, entry, skipped=False))
+                        on_done(outcome)
         entries = broken
 
 
@@ -166,8 +170,8 @@ def _start_worker(assignment_name: str, course: str, timeout: float | None) -> N
     _worker.update(assignment=assignment, sandbox=sandbox, suite=TestSuite(assignment), timeout=timeout)
 
 
-def _grade_one(entry: Entry, out: str, fingerprint: str) -> None:
-    """Grade one student and store their files; the report itself stays on disk."""
+def _grade_one(entry: Entry, out: str, fingerprint: str) -> Outcome:
+    """Grade one student and store their files; only the score travels back."""
     from autograder.grading import grade
 
     assignment = _worker["assignment"]
@@ -178,6 +182,7 @@ def _grade_one(entry: Entry, out: str, fingerprint: str) -> None:
         report = grade(assignment, entry.path, sandbox=_worker["sandbox"], suite=_worker["suite"],
                        timeout=_worker["timeout"])
     _store(Path(out), entry, fingerprint, report)
+    return Outcome(entry.student, report.score, report.max_score, skipped=False)
 
 
 def _problem_report(assignment: Assignment, entry: Entry, started: float) -> Report:
