@@ -10,6 +10,7 @@ with the submission loaded again.
 """
 import contextlib
 import difflib
+import functools
 import json
 import os
 import signal
@@ -271,7 +272,7 @@ class StudentCode:
 
     def call(self, target: "Remote", args, kwargs, seed: int | None = None):
         """Call a student function, class or method with arguments copied into the child."""
-        label = describe_call(target.label, args, kwargs)
+        label = functools.partial(describe_call, target.label, args, kwargs)  # written out only when needed
         return self._request({"op": "call", "target": target, "args": tuple(args), "kwargs": dict(kwargs),
                               "seed": seed}, label=label)
 
@@ -282,7 +283,10 @@ class StudentCode:
 
     # ------------------------------------------------------------ plumbing
 
-    def _request(self, message: dict, label: str, path: tuple[str, ...] | None = None):
+    def _request(self, message: dict, label, path: tuple[str, ...] | None = None):
+        """Send `message` and decode the answer; `label` (text, or a function writing it) names the call."""
+        if callable(label):
+            label = _Lazy(label)
         child = self._live_child()
         self._involved = set(path[:1]) if path else set()
         payload = wire.dump_request(message, self._persistent_id)  # collects the student names involved
@@ -316,7 +320,7 @@ class StudentCode:
             raise RaisedError(label, answer["raised"], self._missing_name(message, answer["raised"]))
         value = answer["value"]
         if isinstance(value, Remote):
-            value.label = label if path is None else ".".join(path)
+            value.label = str(label) if path is None else ".".join(path)
             if path is not None:
                 value.reference = ("attr", path)
         return value
@@ -367,6 +371,21 @@ class StudentCode:
         near = [n for n in public if n.lower() == name.lower()] or difflib.get_close_matches(name, public, n=1)
         hint = f" (there is a `{near[0]}`: check the spelling)" if near else ""
         return f"{self.filename} does not define `{name}`{hint}."
+
+
+class _Lazy:
+    """Text written on first use: describing every call's arguments costs more than most calls."""
+
+    def __init__(self, write):
+        self.write, self.text = write, None
+
+    def __str__(self):
+        if self.text is None:
+            self.text = self.write()
+        return self.text
+
+    def __format__(self, spec):  # f-strings and str.format ask this, not __str__
+        return format(str(self), spec)
 
 
 @dataclass(frozen=True)

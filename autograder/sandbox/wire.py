@@ -14,6 +14,7 @@ back as a handle: an id and a type name, never the object itself.
 Every frame is length-prefixed, so a child that dies mid-answer or keeps a pipe
 open cannot make the grader wait past its deadline, and every size is capped.
 """
+import functools
 import io
 import json
 import math
@@ -104,13 +105,40 @@ def dump_request(request: dict, persistent_id=None) -> bytes:
 
 class _RequestPickler(pickle.Pickler):
     def reducer_override(self, value):
-        """Pickle plain tensors and parameters as numpy arrays: torch's own reduction costs ~0.4 ms a tensor."""
+        """Pickle tensors as numpy arrays and torch.nn modules without their empty hook tables: torch's own
+        reductions cost ~0.4 ms a tensor and pickle a dozen empty dicts a layer."""
         torch = _torch()
-        if torch is None or type(value) not in (torch.Tensor, torch.nn.Parameter):
+        if torch is None:
             return NotImplemented
-        if value.grad_fn is not None or value.layout != torch.strided or value.dtype == torch.bfloat16:
-            return NotImplemented
-        return rebuild_tensor, (value.detach().cpu().numpy(), type(value) is torch.nn.Parameter, value.requires_grad)
+        kind = type(value)
+        if kind is torch.Tensor or kind is torch.nn.Parameter:
+            if value.grad_fn is not None or value.layout != torch.strided or value.dtype == torch.bfloat16:
+                return NotImplemented
+            return rebuild_tensor, (value.detach().cpu().numpy(), kind is torch.nn.Parameter, value.requires_grad)
+        if isinstance(value, torch.nn.Module) and kind.__module__.startswith("torch.nn."):
+            defaults = _module_defaults()
+            state = {key: item for key, item in value.__dict__.items()
+                     if key not in defaults or type(item) is not type(defaults[key]) or item != defaults[key]}
+            return rebuild_module, (kind, state)
+        return NotImplemented
+
+
+@functools.lru_cache(maxsize=1)
+def _module_defaults() -> dict:
+    """What torch.nn.Module.__init__ sets up: left out of requests when unchanged, made again on arrival."""
+    import torch
+
+    return dict(torch.nn.Module().__dict__)
+
+
+def rebuild_module(kind, state: dict):
+    """Unpickle a torch.nn module written by _RequestPickler: fresh empty tables, then its own state."""
+    import torch
+
+    module = kind.__new__(kind)
+    torch.nn.Module.__init__(module)
+    module.__dict__.update(state)
+    return module
 
 
 def rebuild_tensor(array, parameter: bool, requires_grad: bool):
