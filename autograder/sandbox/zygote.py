@@ -67,6 +67,7 @@ def serve(fd: int, config: dict) -> None:
                                   memory_bytes=config["memory_bytes"], processes=CHILD_PROCESSES,
                                   unprivileged_uid=CHILD_UID_BASE)
     capabilities = layers.probe(template)
+    _warm_up(torch)
     # Children share the zygote's pages until they write to them; a garbage collection walking every object
     # inherited would write to (and so copy) all of them. Frozen objects are never walked.
     gc.freeze()
@@ -165,6 +166,17 @@ def _signal(pid: int, number: int) -> None:
         os.kill(pid, number)
     except ProcessLookupError:
         pass
+
+
+def _warm_up(torch) -> None:
+    """Run torch's usual operations once, so each child inherits their lazy set-up instead of redoing it."""
+    layer = torch.nn.Linear(4, 3)
+    inputs = torch.rand(2, 4, requires_grad=True)
+    output = layer(inputs)
+    (output.abs().sum() + (output ** 2).sum()).backward()
+    values = torch.rand(1000, dtype=torch.float64).float()
+    kept = torch.rand_like(values) > 0.5
+    (values * kept / 0.5)[kept].numpy()
 
 
 def _send(control: socket.socket, message: dict) -> None:
