@@ -126,3 +126,16 @@ def test_zip_of_student_folders_is_graded(tmp_path, batch_env):
     result = CliRunner().invoke(grade, ["batch", "assignment2", str(tmp_path / "upload.zip"), "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert sorted(p.parent.name for p in out.glob("*/grade.json")) == sorted(paths)
+
+
+def test_a_grading_error_lists_every_test_at_zero_as_the_grader_s_fault(course):
+    from autograder.assignments import load_assignment
+    from autograder.batch.discover import Entry
+    from autograder.batch.engine import _error_report
+    from autograder.grading import list_tests
+
+    assignment = load_assignment("assignment2", course)
+    report = _error_report(assignment, Entry("ada", REFERENCE, None, "ada.py"), RuntimeError("worker died"))
+    assert [r.name for r in report.results] == [t.name for t in list_tests(assignment)]
+    assert report.score == 0 and report.max_score > 0
+    assert all(r.status == "error" and "not a fault of the submission" in r.feedback for r in report.results)

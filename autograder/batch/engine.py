@@ -27,7 +27,7 @@ from pathlib import Path
 from autograder.assignments import Assignment, load_assignment
 from autograder.batch.discover import BatchInputError, Entry, discover
 from autograder.exporters import write_atomically
-from autograder.report import ERROR, Report, TestResult
+from autograder.report import ERROR, Report
 
 GRADE_FILE = "grade.json"
 OUT_INSIDE = ("--out {out} is inside the submissions folder {submissions}, where it would be taken for a student; "
@@ -149,9 +149,12 @@ def _outcome_of(out: Path, entry: Entry, skipped: bool) -> Outcome:
 
 
 def _error_report(assignment: Assignment, entry: Entry, error: BaseException) -> Report:
+    """Every test listed at 0 as a grading error (rare: it imports the tests here, in the coordinator)."""
+    from autograder.grading import list_tests
+
     text = f"Internal grading error, not a fault of the submission: {type(error).__name__}: {error}"
-    result = TestResult(f"{assignment.functions[0]}: graded", 0.0, 0.0, ERROR, text, False, 1)
-    return Report(assignment.name, assignment.title, entry.origin, (result,))
+    results = tuple(dataclasses.replace(test, status=ERROR, feedback=text) for test in list_tests(assignment))
+    return Report(assignment.name, assignment.title, entry.origin, results)
 
 
 # ---------------------------------------------------------------------------------------------- worker side
