@@ -44,14 +44,17 @@ def _trained_batchnorm():
     return model
 
 
+FLOAT_RETURNED = ("a Python float was returned (.item() or float()), which cuts the penalty out of the autograd "
+                  "graph, so loss + lambda * penalty cannot train the weights; return the tensor")
+
+
 def l1_mistakes():
     return [
         Mistake("the biases were left out; sum |p| over all of model.parameters(), biases included",
                 lambda m: sum(p.abs().sum() for n, p in m.named_parameters() if "bias" not in n)),
         Mistake("a square root was taken; the L1 penalty is the plain sum of |p|",
                 lambda m: torch.sqrt(sum(p.abs().sum() for p in m.parameters()))),
-        Mistake("a Python float was returned (.item() or float()); return the tensor so the penalty stays in "
-                "the autograd graph", lambda m: float(sum(p.abs().sum() for p in m.parameters()).detach())),
+        Mistake(FLOAT_RETURNED, lambda m: float(sum(p.abs().sum() for p in m.parameters()).detach())),
     ]
 
 
@@ -61,8 +64,7 @@ def l2_mistakes():
                 lambda m: sum((p ** 2).sum() for n, p in m.named_parameters() if "bias" not in n)),
         Mistake("a square root was taken (the Frobenius norm); the L2 penalty is the sum of p**2 with no root",
                 lambda m: torch.sqrt(sum((p ** 2).sum() for p in m.parameters()))),
-        Mistake("a Python float was returned (.item() or float()); return the tensor so the penalty stays in "
-                "the autograd graph", lambda m: float(sum((p ** 2).sum() for p in m.parameters()).detach())),
+        Mistake(FLOAT_RETURNED, lambda m: float(sum((p ** 2).sum() for p in m.parameters()).detach())),
     ]
 
 
@@ -87,8 +89,7 @@ def _penalty_in_graph(student, name):
         call = f"{name}({shown})"
         expect_that(not isinstance(got, (float, int)),
                     f"{call} returned a Python {type(got).__name__}; expected a 0-dim torch.Tensor.",
-                    mistake=f".item() or float() cuts the penalty out of the autograd graph, so "
-                            f"loss + lambda * {name}(model) cannot train the weights")
+                    mistake=FLOAT_RETURNED)
         expect_that(isinstance(got, torch.Tensor), f"{call} returned {describe(got)}; expected a 0-dim torch.Tensor.")
         expect_that(got.dim() == 0, f"{call} returned a tensor of shape {tuple(got.shape)}; expected a 0-dim tensor "
                                     f"(a single number: sum over every parameter and every element).")
