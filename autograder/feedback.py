@@ -70,7 +70,7 @@ def _describe_array(array: np.ndarray, kind: str, dtype: str) -> str:
     if array.size <= SHORT_ITEMS:
         values = np.array2string(array, precision=8, separator=", ", floatmode="maxprec").replace("\n", "")
         return f"{kind}({values}{suffix})"
-    return f"a {dtype} {kind} of shape {tuple(array.shape)}"
+    return f"{_article(dtype)} {dtype} {kind} of shape {tuple(array.shape)}"
 
 
 def _describe_sequence(value) -> str:
@@ -91,6 +91,10 @@ def _describe_module(module) -> str:
         inner = ", ".join(_describe_module(child) for child in children[:SHORT_ITEMS])
         return f"{type(module).__name__}({inner}{', ...' if len(children) > SHORT_ITEMS else ''})"
     return f"{type(module).__name__}({module.extra_repr()})"
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeio" else "a"  # a uint8, an int64
 
 
 def _torch():

@@ -517,7 +517,7 @@ def _named():
     pytest.param(torch.tensor(2.0, requires_grad=True) * 2, "tensor(4.)", id="0-dim-tensor-with-grad"),
     pytest.param(torch.arange(6.0), "tensor([0., 1., 2., 3., 4., 5.])", id="six-items-in-full"),
     pytest.param(torch.zeros(1000), "a float32 tensor of shape (1000,)", id="large-tensor"),
-    pytest.param(torch.zeros(7, 2, dtype=torch.int64), "a int64 tensor of shape (7, 2)", id="large-int-tensor"),
+    pytest.param(torch.zeros(7, 2, dtype=torch.int64), "an int64 tensor of shape (7, 2)", id="large-int-tensor"),
     pytest.param(np.array([1.0, 2.5]), "array([1. , 2.5])", id="float64-array"),
     pytest.param(np.array([1.0, 2.5], dtype=np.float32), "array([1. , 2.5], dtype=float32)", id="float32-array"),
     pytest.param(np.array([True, False]), "array([ True, False], dtype=bool)", id="bool-array"),
