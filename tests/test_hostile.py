@@ -135,3 +135,30 @@ def _process_status():
         except OSError:
             continue
         yield int(entry.name), dict(line.split(":\t", 1) for line in lines if ":\t" in line)
+
+
+DISK_FILLER = '''
+import os
+
+
+def l1_reg(model):
+    """Write 1 MiB files until something stops it; say how far it got."""
+    written = 0
+    try:
+        for number in range(1000):
+            with open(f"filler-{number}", "wb") as file:
+                file.write(b"x" * 2**20)
+            written += 1
+    except OSError as error:
+        return f"{written} MiB, then {type(error).__name__}: {error.strerror}"
+    return f"{written} MiB"
+'''
+
+
+def test_scratch_space_is_capped_as_a_whole(grade2):
+    report = grade2(DISK_FILLER)
+    if not any("scratch" in layer and "MiB" in layer for layer in report.layers):
+        pytest.skip("no mount namespace here: scratch is an ordinary folder")
+    feedback = next(r.feedback for r in report.results if r.function == "l1_reg")
+    assert "No space left on device" in feedback, feedback
+    assert int(feedback.split("'")[1].split()[0]) <= 64

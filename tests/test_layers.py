@@ -235,7 +235,8 @@ def test_allowed_files_stay_readable_and_scratch_writable(answers, name):
     assert answer["read allowed"] == "ok"
     assert answer["write scratch"] == "ok"
     assert answer["write devnull"] == "ok"
-    assert (scratch / "written-inside").read_text() == "x"
+    # With a mount namespace, scratch is a tmpfs of the child's own: the grader never sees what was written.
+    assert (scratch / "written-inside").exists() is not answers(name)[1].namespaces
 
 
 @pytest.mark.parametrize("name", CONFIGURATIONS)

@@ -76,6 +76,7 @@ class Confinement:
     memory_bytes: int = 3 * 2**30
     cpu_seconds: int = 60
     file_bytes: int = 16 * 2**20
+    scratch_bytes: int = 64 * 2**20    # all of scratch together, where a mount namespace allows a tmpfs
     open_files: int = 64
     processes: int = 64
     unprivileged_uid: int = 65534
@@ -353,7 +354,7 @@ def _isolate(confinement: Confinement) -> list[str]:
     if os.getpid() == 1:  # so no process outside the namespace can be seen
         applied += _attempt(_mounted, "/proc of the new pid namespace", "proc", "/proc", "proc",
                             MS_NOSUID | MS_NODEV | MS_NOEXEC, None)
-    applied += _attempt(_read_only_root, os.path.realpath(confinement.scratch))
+    applied += _attempt(_read_only_root, os.path.realpath(confinement.scratch), confinement.scratch_bytes)
     return applied
 
 
@@ -363,14 +364,15 @@ def _mounted(phrase: str, *mount_arguments) -> list[str]:
     return [phrase]
 
 
-def _read_only_root(scratch: str) -> list[str]:
-    """Make every mount read-only but scratch, which protects files even where Landlock is missing."""
-    _mount(scratch, scratch, None, MS_BIND, None)  # its own mount, so it alone can stay writable
+def _read_only_root(scratch: str, size: int) -> list[str]:
+    """Make every mount read-only but scratch, which protects files even where Landlock is missing; scratch
+    becomes a tmpfs of `size` bytes, so many small files cannot fill the grader's disk either."""
+    _mount("tmpfs", scratch, "tmpfs", MS_NOSUID | MS_NODEV, f"size={size},mode=0700")  # its own mount
     # struct mount_attr {u64 attr_set, attr_clr, propagation, userns_fd}
     read_only, writable = (ctypes.c_uint64 * 4)(MOUNT_ATTR_RDONLY), (ctypes.c_uint64 * 4)(0, MOUNT_ATTR_RDONLY)
     _syscall(SYS_MOUNT_SETATTR, AT_FDCWD, b"/", AT_RECURSIVE, read_only, ctypes.sizeof(read_only))
     _syscall(SYS_MOUNT_SETATTR, AT_FDCWD, os.fsencode(scratch), 0, writable, ctypes.sizeof(writable))
-    return ["read-only filesystem except scratch"]
+    return [f"read-only filesystem except a {_size(size)} scratch"]
 
 
 def _set_limits(confinement: Confinement, capabilities: Capabilities) -> list[str]:
