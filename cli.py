@@ -107,6 +107,7 @@ def batch(assignment, submissions, out, jobs, resume, timeout):
     from autograder.batch.discover import BatchInputError
     from autograder.batch.engine import default_jobs, run_batch
     from autograder.batch.progress import Progress
+    from autograder.grading import GradingError
 
     try:
         definition = load_assignment(assignment)
@@ -118,6 +119,9 @@ def batch(assignment, submissions, out, jobs, resume, timeout):
                   on_done=progress, timeout=timeout)
     except BatchInputError as error:
         raise UsageProblem(str(error)) from None
+    except GradingError as error:
+        click.echo(f"Error: grading stopped, not because of the submissions: {error}", err=True)
+        sys.exit(EXIT_GRADER)
     click.echo(progress.finish())
     click.echo(f"Wrote {out / 'grades.csv'}, {out / 'grades_canvas.csv'}, {out / 'summary.html'} and a folder "
                f"per student.")

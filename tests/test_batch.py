@@ -139,3 +139,15 @@ def test_a_grading_error_lists_every_test_at_zero_as_the_grader_s_fault(course):
     assert [r.name for r in report.results] == [t.name for t in list_tests(assignment)]
     assert report.score == 0 and report.max_score > 0
     assert all(r.status == "error" and "not a fault of the submission" in r.feedback for r in report.results)
+
+
+def test_a_broken_hidden_suite_stops_the_batch_with_the_reason(tmp_path, course, monkeypatch):
+    broken = tmp_path / "course"
+    shutil.copytree(course, broken)
+    (broken / "reference" / "assignment2" / "test_regularization.py").write_text("def test_(:\n")
+    monkeypatch.setenv(COURSE_VARIABLE, str(broken))
+    make_class(tmp_path / "class")
+    result = CliRunner().invoke(grade, ["batch", "assignment2", str(tmp_path / "class"), "--out", str(tmp_path / "out"),
+                                        "--jobs", "1"])
+    assert result.exit_code == 3
+    assert "could not be collected" in result.output and "test_regularization.py" in result.output

@@ -27,6 +27,7 @@ from pathlib import Path
 from autograder.assignments import Assignment, load_assignment
 from autograder.batch.discover import BatchInputError, Entry, discover
 from autograder.exporters import write_atomically
+from autograder.grading import GradingError
 from autograder.report import ERROR, Report
 
 GRADE_FILE = "grade.json"
@@ -124,6 +125,8 @@ def _grade_in_workers(assignment, entries, out, jobs, fingerprint, on_done, time
                     if isinstance(error, BrokenProcessPool) and attempts[entry.student] < 2:
                         broken.append(entry)
                         continue
+                    if isinstance(error, GradingError):  # the suite itself is broken: no student can be graded
+                        raise error
                     if error is not None:
                         report = _error_report(assignment, entry, error)
                         _store(out, entry, fingerprint, report)
@@ -170,13 +173,19 @@ def _start_worker(assignment_name: str, course: str, timeout: float | None) -> N
 
     assignment = load_assignment(assignment_name, Path(course))
     sandbox = start_sandbox(assignment.course, fork=True)  # before the suite loads any hidden test
-    _worker.update(assignment=assignment, sandbox=sandbox, suite=TestSuite(assignment), timeout=timeout)
+    _worker.update(assignment=assignment, sandbox=sandbox, timeout=timeout)
+    try:
+        _worker["suite"] = TestSuite(assignment)
+    except GradingError as error:  # said with each task: a pool whose initializer fails says only "broken"
+        _worker["broken"] = error
 
 
 def _grade_one(entry: Entry, out: str, fingerprint: str) -> Outcome:
     """Grade one student and store their files; only the score travels back."""
     from autograder.grading import grade
 
+    if "broken" in _worker:
+        raise _worker["broken"]
     assignment = _worker["assignment"]
     started = time.monotonic()
     if entry.path is None:
