@@ -11,6 +11,10 @@ EXIT_USAGE = 2
 EXIT_GRADER = 3
 
 
+timeout_option = click.option("--timeout", type=click.FloatRange(min=0.1),
+                              help="Seconds each call into the student's code may take (default: 10).")
+
+
 class UsageProblem(click.ClickException):
     """Bad input: exit 2 with a sentence saying how to fix it."""
     exit_code = EXIT_USAGE
@@ -47,7 +51,7 @@ def grade():
               help="Write Gradescope's results.json here.")
 @click.option("--feedback", type=click.Path(file_okay=False, path_type=Path),
               help="Write results.json and feedback.md into this folder.")
-@click.option("--timeout", type=click.FloatRange(min=0.1), help="Seconds each call may take (default: 10).")
+@timeout_option
 def run(assignment, submission, results, feedback, timeout):
     """Grade one submission (default: the one in the current folder).
 
@@ -98,7 +102,7 @@ def list_command():
               help="Folder for grades.csv, summary.md/.html and one folder per student.")
 @click.option("--jobs", type=click.IntRange(min=1), help="Workers grading side by side (default: one per core).")
 @click.option("--resume", is_flag=True, help="Keep students already graded with the same submission and tests.")
-@click.option("--timeout", type=click.FloatRange(min=0.1), help="Seconds each call may take (default: 10).")
+@timeout_option
 def batch(assignment, submissions, out, jobs, resume, timeout):
     """Grade a class: a folder or zip with one submission per student.
 
