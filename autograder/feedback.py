@@ -7,6 +7,8 @@ sandbox outcome speaks the same way.
 """
 import numpy as np
 
+from autograder.sandbox.wire import loaded_torch
+
 SHORT_ITEMS = 6
 MAX_DESCRIPTION = 160
 DEFAULT_DTYPES = {"tensor": "float32", "array": "float64"}  # what torch and numpy print without a dtype
@@ -41,7 +43,7 @@ def describe_call(label: str, args=(), kwargs=None) -> str:
 
 
 def _describe(value) -> str:
-    torch = _torch()
+    torch = loaded_torch()
     if torch is not None and isinstance(value, torch.Tensor):
         return _describe_array(value.detach().cpu().numpy() if value.dtype != torch.bfloat16 else
                                value.detach().float().numpy(), "tensor", str(value.dtype).removeprefix("torch."))
@@ -95,9 +97,3 @@ def _describe_module(module) -> str:
 
 def _article(word: str) -> str:
     return "an" if word[:1] in "aeio" else "a"  # a uint8, an int64
-
-
-def _torch():
-    import sys
-
-    return sys.modules.get("torch")

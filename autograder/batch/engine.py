@@ -166,9 +166,7 @@ _worker: dict = {}
 
 
 def _start_worker(assignment_name: str, course: str, timeout: float | None) -> None:
-    """Import torch once and start this worker's zygote, before any reference is loaded."""
-    import torch  # noqa: F401 -- imported once here, before the zygote starts, not per submission
-
+    """Start this worker's zygote, forked so that both share one import of torch, before any test is loaded."""
     from autograder.grading import TestSuite, start_sandbox
 
     assignment = load_assignment(assignment_name, Path(course))

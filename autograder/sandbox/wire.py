@@ -21,6 +21,7 @@ import math
 import pickle
 import socket
 import struct
+import sys
 import time
 
 import numpy as np
@@ -107,7 +108,7 @@ class _RequestPickler(pickle.Pickler):
     def reducer_override(self, value):
         """Pickle tensors as numpy arrays and torch.nn modules without their empty hook tables: torch's own
         reductions cost ~0.4 ms a tensor and pickle a dozen empty dicts a layer."""
-        torch = _torch()
+        torch = loaded_torch()
         if torch is None:
             return NotImplemented
         kind = type(value)
@@ -210,7 +211,7 @@ def _encode_array_like(value, keep, blobs):
     """Encode numpy arrays and scalars and torch tensors; None for anything else."""
     if isinstance(value, (np.ndarray, np.generic)) and str(np.asarray(value).dtype) in ARRAY_DTYPES:
         return {"$ndarray" if isinstance(value, np.ndarray) else "$npscalar": _blob(np.asarray(value), blobs)}
-    torch = _torch()
+    torch = loaded_torch()
     if torch is not None and isinstance(value, torch.Tensor) and value.layout == torch.strided:
         dtype = str(value.dtype).removeprefix("torch.")
         if dtype not in TENSOR_DTYPES:
@@ -234,8 +235,8 @@ def _type_name(value) -> str:
     return f"{kind.__module__}.{kind.__qualname__}"[:200]
 
 
-def _torch():
-    import sys
+def loaded_torch():
+    """torch if this process has imported it, else None: describing or encoding never imports it."""
     return sys.modules.get("torch")
 
 
