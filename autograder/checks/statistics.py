@@ -28,14 +28,17 @@ def binomial_interval(trials: int, p: float, failure: float = FAILURE_PROBABILIT
 def expect_fraction(count: int, trials: int, p: float, *, what: str, alternatives=()) -> None:
     """Expect `count` of `trials` to look like probability `p`; name an alternative `(message, p)` it fits better."""
     low, high = binomial_interval(trials, p)
-    if low <= count <= high:
+    if _within(count, (low, high)):
         return
     sentence = (f"{what}: {count} of {trials} ({count / trials:.4f}); expected a fraction near {p:g} "
                 f"(between {low} and {high}, a range a correct implementation leaves less than once in a million runs).")
     matched = next((message for message, alternative in alternatives
-                    if binomial_interval(trials, alternative)[0] <= count <= binomial_interval(trials, alternative)[1]),
-                   None)
+                    if _within(count, binomial_interval(trials, alternative))), None)
     raise StudentFault(sentence, mistake=matched)
+
+
+def _within(count: int, interval: tuple[int, int]) -> bool:
+    return interval[0] <= count <= interval[1]
 
 
 def _kl(q: float, p: float) -> float:
