@@ -66,7 +66,8 @@ def run(assignment, submission, results, feedback, timeout):
     except (AssignmentError, SubmissionNotFound) as error:
         raise UsageProblem(str(error)) from None
     try:
-        report = grade_submission(definition, path, sandbox=start_sandbox(definition.course), timeout=timeout)
+        with start_sandbox(definition.course) as sandbox:
+            report = grade_submission(definition, path, sandbox=sandbox, timeout=timeout)
     except GradingError as error:
         click.echo(f"Error: grading failed, not because of the submission: {error}", err=True)
         sys.exit(EXIT_GRADER)

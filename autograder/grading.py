@@ -43,7 +43,7 @@ class GradingError(Exception):
     """The grader itself could not grade (a broken hidden suite, a sandbox that did not start)."""
 
 
-def start_sandbox(course: Path, fork: bool = False) -> Sandbox:
+def start_sandbox(course: Path, fork: bool = False, scratch_root: Path | None = None) -> Sandbox:
     """Start the zygote early, so its `import torch` overlaps the grader's own start-up (or, with `fork`, share
     this process's torch: call it then before any reference or hidden test is loaded).
 
@@ -54,7 +54,7 @@ def start_sandbox(course: Path, fork: bool = False) -> Sandbox:
     hidden = sorted({folder.resolve() for folder in secrets if folder.is_dir()})
     for folder in hidden:
         _keep_from_others(folder)
-    return Sandbox(hidden=hidden, fork=fork)
+    return Sandbox(hidden=hidden, fork=fork, scratch_root=scratch_root)
 
 
 def grade(assignment: Assignment, submission_path: Path, *, sandbox: Sandbox | None = None,

@@ -13,24 +13,25 @@ import difflib
 import functools
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from autograder.feedback import StudentFault, describe_call
 from autograder.sandbox import wire
+from autograder.sandbox.environment import THREADS, grader_environment
 
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_BUDGET = 60.0
 DEFAULT_MEMORY = 3 * 2**30
 START_TIMEOUT = 120.0  # the zygote imports torch; a cold disk cache can take a while
 SPAWN_TIMEOUT = 20.0
-THREAD_ENVIRONMENT = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
-                      "MALLOC_ARENA_MAX": "2"}
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 
 NOT_DONE = " This part is not done yet."
@@ -51,13 +52,18 @@ class SandboxError(Exception):
 class Sandbox:
     """A zygote process that forks confined children on demand."""
 
-    def __init__(self, hidden=(), readable=(), memory_bytes: int = DEFAULT_MEMORY, fork: bool = False):
+    def __init__(self, hidden=(), readable=(), memory_bytes: int = DEFAULT_MEMORY, fork: bool = False,
+                 scratch_root: Path | None = None):
         """Start the zygote: a fresh interpreter, or with `fork` this very process, whose torch is then shared.
 
-        Fork only from a process that holds nothing secret yet and has run no multi-threaded torch op.
+        Fork only from a process that holds nothing secret yet and has run no multi-threaded torch op. Every
+        child's scratch folder is made inside a folder of this sandbox's own, under `scratch_root` (default: the
+        system's temporary folder), which close() removes whatever happened to the zygote.
         """
+        self.scratch = Path(tempfile.mkdtemp(prefix="grade-sandbox-", dir=scratch_root))
+        self.scratch.chmod(0o711)  # children dropped to their own uid must reach their scratch folder inside
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        config = {"hidden": [str(p) for p in hidden], "memory_bytes": memory_bytes,
+        config = {"hidden": [str(p) for p in hidden], "memory_bytes": memory_bytes, "scratch": str(self.scratch),
                   "readable": [str(p) for p in (*readable, PACKAGE_ROOT / "autograder")]}
         self.process = _forked_zygote(theirs, config) if fork else _exec_zygote(theirs, config)
         theirs.close()
@@ -98,6 +104,7 @@ class Sandbox:
                 self.process.kill()
                 self.process.wait()
         self.control.close()
+        shutil.rmtree(self.scratch, ignore_errors=True)
 
     def __enter__(self):
         return self
@@ -117,7 +124,7 @@ class Sandbox:
 
 
 def _exec_zygote(theirs: socket.socket, config: dict) -> subprocess.Popen:
-    environment = {**os.environ, **THREAD_ENVIRONMENT,
+    environment = {**grader_environment(),
                    "PYTHONPATH": os.pathsep.join(filter(None, [str(PACKAGE_ROOT), os.environ.get("PYTHONPATH")]))}
     return subprocess.Popen(
         [sys.executable, "-m", "autograder.sandbox.zygote", str(theirs.fileno()), json.dumps(config)],
@@ -134,7 +141,7 @@ def _forked_zygote(theirs: socket.socket, config: dict) -> "_ForkedProcess":
             fd = theirs.fileno()
             os.closerange(3, fd)  # nothing of this process's connections goes along
             os.closerange(fd + 1, 2**16)
-            os.environ.update(THREAD_ENVIRONMENT)
+            os.environ.update(THREADS)
             from autograder.sandbox import zygote
 
             zygote.serve(fd, config)

@@ -61,7 +61,7 @@ def serve(fd: int, config: dict) -> None:
     torch.set_num_threads(1)  # a child forked after a multi-threaded op hangs in OpenMP
     from autograder.sandbox import child, layers
 
-    template = layers.Confinement(scratch=Path(tempfile.gettempdir()),
+    template = layers.Confinement(scratch=Path(config["scratch"]),
                                   readable=tuple(Path(p) for p in config["readable"]),
                                   hidden=tuple(Path(p) for p in config["hidden"]),
                                   memory_bytes=config["memory_bytes"], processes=CHILD_PROCESSES,
@@ -102,7 +102,7 @@ class Zygote:
 
     def spawn(self, fd: int) -> int:
         """Fork a confined child serving on `fd`; return its pid."""
-        scratch = Path(tempfile.mkdtemp(prefix="grade-child-"))
+        scratch = Path(tempfile.mkdtemp(prefix="child-", dir=self.template.scratch))
         pid = os.fork()
         if pid == 0:
             self._become_child(fd, self._confinement(os.getpid(), scratch))
