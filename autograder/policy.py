@@ -147,6 +147,9 @@ SETTINGS = frozenset({
     "torch.backends.cudnn.deterministic", "torch.backends.cudnn.benchmark", "torch.backends.cudnn.enabled",
     "torch.backends.cudnn.allow_tf32", "torch.backends.cuda.matmul.allow_tf32",
 })
+# Methods that change a container in place: `OPS.update(drop=F.dropout)` binds what OPS holds.
+MUTATING_METHODS = frozenset({"append", "extend", "insert", "update", "setdefault", "add", "__setitem__",
+                              "appendleft", "extendleft"})
 # Decorators that never call what they wrap, so the body does not run when the file is loaded.
 INERT_DECORATORS = frozenset({
     "builtins.staticmethod", "builtins.classmethod", "builtins.property", "functools.wraps",
@@ -177,7 +180,7 @@ _LEAF_TYPES = frozenset(kind for base in (ast.expr_context, ast.operator, ast.cm
                         for kind in base.__subclasses__()) | {ast.Constant}
 _ROLE_TYPES = frozenset({
     ast.Attribute, ast.Call, ast.keyword, ast.Starred, ast.Return, ast.Yield, ast.YieldFrom, ast.Await, ast.Tuple,
-    ast.List, ast.Set, ast.Dict, ast.Assign, ast.AnnAssign, ast.NamedExpr, ast.IfExp, ast.BoolOp,
+    ast.List, ast.Set, ast.Dict, ast.Assign, ast.NamedExpr, ast.IfExp, ast.BoolOp,
 })
 _BINDING_TYPES = frozenset({
     ast.Name, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.ExceptHandler, ast.MatchAs, ast.MatchStar,
@@ -191,6 +194,7 @@ _CHAIN = "chain"  # the value of an attribute: the parent names the longer path
 _CALLEE = "callee"
 _BOUND = "bound"  # assigned to a plain name or a parameter: an alias the analysis follows
 _ESCAPE = "escape"  # handed to other code: an argument, a return value, an element
+_ANNOTATION = "annotation"  # a type hint: names a type, calls nothing unless it holds a call
 _OTHER = "other"
 
 
@@ -469,8 +473,9 @@ class _Walker:
             self._membership(node, scope, at_load, holder)
 
     def _visit_expression_statement(self, node, scope, role, at_load, holder) -> None:
-        if isinstance(node.value, ast.Call):
-            self._mutates(node.value.func, scope)  # registry.append(...): changed in place
+        func = getattr(node.value, "func", None)
+        if isinstance(func, ast.Attribute) and func.attr in MUTATING_METHODS:
+            self._mutates(func, scope)  # REGISTRY.append(F.dropout): changed in place
 
     def _name(self, node, scope, role, at_load, holder) -> None:
         if node.id in INTROSPECTED_NAMES:
@@ -517,6 +522,8 @@ class _Walker:
         if lookup is None:
             return
         target, name, value, stores, how = lookup
+        if stores:
+            self._mutates(target, scope, whole=True)  # setattr(Dropout, "forward", f) changes Dropout
         names = _strings(name, scope)
         for constant in names:
             if constant in FRAME_ATTRIBUTES or constant in INTROSPECTED or constant == "__dict__":
@@ -538,7 +545,7 @@ class _Walker:
 
     def _dotted(self, node, scope, role, at_load, holder) -> None:
         """Record the paths an expression stands for, and find the family-B rules they break."""
-        if role == _CHAIN or id(node) in self.judged:
+        if role in (_CHAIN, _ANNOTATION) or id(node) in self.judged:
             return
         paths = _paths(node, scope)
         if not paths:
@@ -568,11 +575,12 @@ class _Walker:
             paths = frozenset(f"{node.module}.{alias.name}" for alias in node.names)
             self.unit.uses.append(_Use(node, paths, True, _BOUND, holder))
 
-    def _mutates(self, node, scope) -> None:
+    def _mutates(self, node, scope, whole: bool = False) -> None:
+        """Note that this unit changes, in place, the module-level value under `node` (or `node` itself)."""
         root = node
         while isinstance(root, (ast.Attribute, ast.Subscript)):
             root = root.value
-        if isinstance(root, ast.Name) and root is not node and scope.owner(root.id).kind == "module":
+        if isinstance(root, ast.Name) and (whole or root is not node) and scope.owner(root.id).kind == "module":
             self.unit.mutates.add(root.id)
 
     def _find(self, rule, node, what, at_load, holder, tampers=True) -> None:
@@ -587,16 +595,21 @@ class _Walker:
         outside, inside = _split_scope(node)
         if isinstance(node, _DEFINITIONS):  # its decorators, defaults and bases are part of it too
             holder = f"{holder}.{node.name}" if holder else node.name
-        defaults = {id(default) for default in _defaults(node)}
-        children = [(child, scope, _BOUND if id(child) in defaults else _OTHER, at_load, holder)
-                    for child in outside]
+        roles = {id(default): _BOUND for default in _defaults(node)}
+        roles.update({id(annotation): _ANNOTATION for annotation in _annotations(node)})
+        children = [(child, scope, roles.get(id(child), _OTHER), at_load, holder) for child in outside]
+        for decorator in getattr(node, "decorator_list", ()):
+            for argument in getattr(decorator, "args", []) + [kw.value for kw in getattr(decorator, "keywords", [])]:
+                self._mutates(argument, scope, whole=True)  # @add_to_class(Dropout) adds to Dropout
         if isinstance(node, _FUNCTIONS):
             at_load = at_load and _called_by_decorator(node, scope)
-        body_role = _OTHER
         if isinstance(node, ast.Lambda):
-            at_load, body_role = False, _ESCAPE  # `lambda: F` hands F on like a return
+            at_load = False
+        # What a lambda or a comprehension produces is handed on, like a return value.
+        produced = {id(part) for part in _produced(node)}
         body_scope = _open_scope(node, scope)
-        return children + [(child, body_scope, body_role, at_load, holder) for child in inside]
+        return children + [(child, body_scope, _ESCAPE if id(child) in produced else _OTHER, at_load, holder)
+                           for child in inside]
 
 
 _VISITORS = {
@@ -990,6 +1003,15 @@ def _split_scope(node) -> tuple[list, list]:
     return [first.iter], inside + elements
 
 
+def _produced(node) -> list:
+    """Return the expressions whose values a lambda or a comprehension produces."""
+    if isinstance(node, ast.Lambda):
+        return [node.body]
+    if isinstance(node, ast.DictComp):
+        return [node.key, node.value]
+    return [node.elt] if hasattr(node, "elt") else []
+
+
 def _same_scope_nodes(root):
     """Yield `root` and the nodes below it in the same scope: a nested scope gives only its outside parts."""
     stack = [root]
@@ -1019,6 +1041,8 @@ def _defaults(node) -> list:
 
 
 def _annotations(node) -> list:
+    if not isinstance(node, _FUNCTIONS):
+        return []
     args = node.args
     every = args.posonlyargs + args.args + args.kwonlyargs + [a for a in (args.vararg, args.kwarg) if a]
     return [arg.annotation for arg in every if arg.annotation] + ([node.returns] if node.returns else [])
@@ -1108,6 +1132,13 @@ def _is_docstring(statement) -> bool:
 
 def _child_roles(node, role) -> dict[int, str]:
     """Map the children of `node` to their roles: part of a longer path, called, bound, handed on."""
+    if role == _ANNOTATION and not isinstance(node, (ast.Attribute, ast.Call)):
+        return {id(child): _ANNOTATION for child in ast.iter_child_nodes(node)}  # Optional[T], A | B
+    if isinstance(node, ast.AnnAssign):
+        roles = {id(node.annotation): _ANNOTATION}
+        if node.value is not None:
+            roles[id(node.value)] = _BOUND if isinstance(node.target, ast.Name) else _ESCAPE
+        return roles
     if type(node) not in _ROLE_TYPES:
         return {}
     if isinstance(node, ast.Attribute):
@@ -1122,7 +1153,7 @@ def _child_roles(node, role) -> dict[int, str]:
         return {id(element): _ESCAPE for element in node.elts}
     if isinstance(node, ast.Dict):
         return {id(value): _ESCAPE for value in node.values}
-    if isinstance(node, (ast.Assign, ast.AnnAssign, ast.NamedExpr)) and node.value is not None:
+    if isinstance(node, (ast.Assign, ast.NamedExpr)):
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
         return {id(node.value): _BOUND if all(isinstance(t, ast.Name) for t in targets) else _ESCAPE}
     if isinstance(node, ast.IfExp):

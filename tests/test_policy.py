@@ -210,12 +210,30 @@ INLINE_ATTACKS = [
     ("a walrus alias", DROP.format(body="return (m := F).dropout(x, p)"), DROPOUT_ONLY),
     ("a comprehension hands the module on", DROP.format(
         body='return [getattr(m, "dropout") for m in [F]][0](x, p)'), DROPOUT_ONLY),
+    ("a comprehension produces the module", DROP.format(body='return [F for _ in "a"][0].dropout(x, p)'),
+     DROPOUT_ONLY),
     ("a lambda returns the module", DROP.format(body='return getattr((lambda: F)(), "dropout")(x, p)'),
      DROPOUT_ONLY),
     ("a local import", "def dropout(x, p, training=True):\n    from torch.nn.functional import dropout as d\n"
                        "    return d(x, p, training)\n", [(OWN_WORK, 3, ("dropout",))]),
     ("a nested function", DROP.format(body="def inner(y):\n        return F.dropout(y, p)\n    return inner(x)"),
      [(OWN_WORK, 7, ("dropout",))]),
+    ("a registry filled by a function at load time", "import torch.nn.functional as F\n\nOPS = []\n\n\n"
+                                                     "def _fill():\n    OPS.append(F.dropout)\n\n\n_fill()\n\n\n"
+                                                     "def dropout(x, p, training=True):\n    return OPS[0](x, p)\n",
+     [(OWN_WORK, 7, ("dropout",))]),
+    ("a method added to the class by a decorator", "import torch.nn as nn\nimport torch.nn.functional as F\n\n\n"
+                                                   "def add_to_class(cls):\n    def wrap(function):\n"
+                                                   "        setattr(cls, function.__name__, function)\n"
+                                                   "    return wrap\n\n\nclass Dropout(nn.Module):\n    pass\n\n\n"
+                                                   "@add_to_class(Dropout)\ndef forward(self, x):\n"
+                                                   "    return F.dropout(x, 0.5)\n",
+     [(OWN_WORK, 17, ("Dropout",))]),
+    ("a method added to the class by setattr", "import torch.nn as nn\nimport torch.nn.functional as F\n\n\n"
+                                               "class Dropout(nn.Module):\n    pass\n\n\n"
+                                               "def _forward(self, x):\n    return F.dropout(x, 0.5)\n\n\n"
+                                               "setattr(Dropout, 'forward', _forward)\n",
+     [(OWN_WORK, 10, ("Dropout",))]),
     ("a class attribute", "import torch.nn as nn\nimport torch.nn.functional as F\n\n\nclass Dropout(nn.Module):\n"
                           "    drop = F.dropout\n\n    def forward(self, x):\n        return self.drop(x)\n",
      [(OWN_WORK, 6, ("Dropout",))]),
@@ -270,6 +288,7 @@ INLINE_B = [
     ("builtins set to a constant", "import builtins\n\nbuiltins.abs = 0\n", [(MONKEYPATCH, 3, EVERY)]),
     ("a module alias", "import torch\n\ntesting = torch.testing\ntesting.assert_close = print\n",
      [(MONKEYPATCH, 4, EVERY)]),
+    ("a call in an annotation", "def l1_reg(model: exec('1')):\n    return model\n", [(EXEC, 1, EVERY)]),
     ("in a class body", "import torch\n\n\nclass Dropout:\n    torch.allclose = staticmethod(print)\n",
      [(MONKEYPATCH, 5, EVERY)]),
     ("in a default value", "import torch\n\n\ndef l1_reg(model, _=setattr(torch, 'allclose', print)):\n"
@@ -552,6 +571,15 @@ IDIOMS = [
                              "    def rate(self):\n        return self.p\n"),
     ("match and walrus", "def l1_reg(model):\n    match model:\n        case {'w': w}:\n            return w\n"
                          "    if (n := len(model)) > 2:\n        return n\n"),
+    ("annotations name types", "import types\nfrom typing import Optional\nimport torch.nn as nn\n\n\n"
+                               "class Dropout(nn.Module):\n    init: types.FunctionType = None\n\n"
+                               "    def forward(self, x: Optional[nn.Dropout] = None) -> 'nn.Dropout':\n"
+                               "        return x\n"),
+    ("method calls on a module-level object", "import logging\nimport torch\n\nLOG = logging.getLogger('x')\n\n\n"
+                                              "def train(model):\n    LOG.info('go')\n"
+                                              "    torch.optim.SGD(model.parameters(), 0.1)\n\n\n"
+                                              "def sgd_step(theta, grad, lr):\n    LOG.debug('step')\n"
+                                              "    return theta - lr * grad\n"),
     ("a notebook's Colab guard", "import sys\n\nif 'google.colab' in sys.modules:\n    from google.colab import drive\n"),
 ]
 
