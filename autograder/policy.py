@@ -6,8 +6,8 @@ submission does at run time can change the verdict:
     chunks (autograder.submission)     a .py is one chunk, a notebook one per kept statement
         |  _Module                     one unit per top-level definition or module-level statement;
         v                              the module scope: imports and aliases as dotted paths
-    units                              each walked once (_Walker): the global names it uses, the
-        |                              paths it reaches, the family-B findings, what runs at load
+    units                              each walked once (_Walker): the module-level names it uses,
+        |                              the paths it reaches, family-B findings, what runs at load
         v
     reach                              graded name -> the units its calls can run
         |  check()
@@ -24,22 +24,27 @@ or a module holding one handed to other code (`_pick(F, name)`). Family B, plain
 code: RULE_WHY says what each rule forbids and why.
 
 Who is charged. A violation costs every graded name whose code contains it, or that uses,
-calls, names or inherits (directly or through helpers) the definition containing it:
-every use of a module-level name is an edge to the statements that bind it or change it in
-place, and a class is one unit with all its methods. Code that runs when the file is
-loaded (module-level statements of a .py, decorators, defaults, class bodies, and what they
-call) costs every graded name when it tampers with shared state (any family-B finding but a
-getattr with a constant name or a membership test on sys.modules): it runs before any
-graded call and can change all of them. `if __name__ == "__main__":` blocks never run in
-grading and are skipped.
+calls, names or inherits (directly or through helpers) the definition containing it. The
+edges: every use of a module-level name leads to the statements that bind it, and to those
+that change it in place (`OPS["drop"] = ...`, `OPS.append(...)`, `setattr(Dropout, ...)`,
+`@add_to_class(Dropout)`, `global x; x = ...`); a class is one unit with all its methods.
+A call sees the last binding of a name, unless that binding can fail (a notebook cell with
+a decorator, a computed default or an import), which leaves the earlier ones alive too.
+Code that runs when the file is loaded (module-level statements of a .py, decorators,
+defaults, class bodies, a decorated function, and whatever they call) costs every graded
+name when it tampers with shared state, that is any family-B finding but a getattr with a
+constant name or a membership test on sys.modules: it runs before any graded call and can
+change all of them. The child runs a submission under its module name, so blocks under
+`if __name__ == "__main__":` never run in grading and are skipped.
 
 Deliberately allowed: getattr/setattr/vars on plain objects (`getattr(self, name)`,
 `setattr(self, k, v)`, `self.__dict__.update(...)`), reflection on the submission's own
-classes, `model.__class__.__name__`, `type(x)`, `isinstance`, `super()`, plain data stored
-on a module (`torch.backends.cudnn.deterministic = True`, `pd.options.mode.x = None`) and
-the SETTINGS, items of module dicts (`plt.rcParams[...]`, `os.environ[...]`), seeding,
-logging and warnings calls, `gc.collect()`, plain imports of any module (what is used
-counts, not what is imported), and anything in code no graded name can reach.
+classes, `model.__class__.__name__`, `type(x)`, `isinstance`, `super()`, type annotations,
+plain data stored on a module (`torch.backends.cudnn.deterministic = True`,
+`pd.options.mode.x = None`) and the SETTINGS, items of module dictionaries
+(`plt.rcParams[...]`, `os.environ[...]`), seeding, logging and warnings calls, `gc.collect()`,
+plain imports of any module (what is used counts, not what is imported), and anything in
+code no graded name can reach.
 """
 
 import ast
@@ -129,6 +134,7 @@ RULE_PATHS = (
     ("torch.ops", TORCH_INTERNALS), ("torch.library", TORCH_INTERNALS), ("torch.overrides", TORCH_INTERNALS),
 )
 GRADER_PACKAGE = "autograder"
+CLASS_OF = "type(...)"  # the path of `type(x)` and `x.__class__`: some class, perhaps the grader's
 # Attributes that reach into functions, classes and modules, read or stored on any object.
 INTROSPECTED = frozenset({
     "__wrapped__", "__closure__", "__globals__", "__code__", "__builtins__", "__subclasses__", "__func__",
@@ -161,7 +167,7 @@ INERT_DECORATORS = frozenset({
 _LOOKUPS = {"getattr": (False, 1), "hasattr": (False, 1), "setattr": (True, 2), "delattr": (True, 1)}
 _DUNDER_LOOKUPS = {"__getattribute__": (False, 1), "__getattr__": (False, 1),
                    "__setattr__": (True, 2), "__delattr__": (True, 1)}
-_PATH_CALLS = frozenset({"getattr", "__getattribute__", "__getattr__", "import_module", "__import__"})
+_PATH_CALLS = frozenset({"getattr", "__getattribute__", "__getattr__", "import_module", "__import__", "type"})
 _PLAIN_DATA = (
     ast.Constant, ast.JoinedStr, ast.FormattedValue, ast.Tuple, ast.List, ast.Set, ast.Dict, ast.UnaryOp,
     ast.BinOp, ast.BoolOp, ast.Compare, ast.expr_context, ast.operator, ast.unaryop, ast.boolop, ast.cmpop,
@@ -319,6 +325,7 @@ class _Module:
     """The submission's units, its module scope, and who binds each module-level name."""
 
     def __init__(self, chunks):
+        """Parse every chunk, cut it into units, bind module-level names and walk each unit once."""
         self.units: list[_Unit] = []
         self.scope = _Scope("module", None)
         with_globals = set()  # few chunks declare globals: the others need no look for them
@@ -388,6 +395,7 @@ class _Module:
         return self.finals[name, every_binding]
 
     def _final_binders(self, name: str, every_binding: bool) -> list[_Unit]:
+        """Drop bindings a later one that always runs replaces; a star import binds what nothing else does."""
         found = []
         for unit in self.binders.get(name, []):
             if unit.sure and name in unit.binds and not every_binding:
@@ -426,6 +434,7 @@ class _Walker:
         self.judged: set[int] = set()  # ids of expressions already judged whole
 
     def run(self) -> None:
+        """Visit every node of the unit with its scope, role, load-time flag and holder, without recursion."""
         # An assignment or import is named after the name it binds (`_drop = partial(...)`).
         roots = self.unit.roots
         named = len(roots) == 1 and isinstance(roots[0], (ast.Assign, ast.AnnAssign, ast.Import, ast.ImportFrom))
@@ -478,6 +487,7 @@ class _Walker:
             self._mutates(func, scope)  # REGISTRY.append(F.dropout): changed in place
 
     def _name(self, node, scope, role, at_load, holder) -> None:
+        """Record a module-level name used or bound (by `global`), then judge what it stands for."""
         if node.id in INTROSPECTED_NAMES:
             self._find(INTROSPECTION, node, node.id, at_load, holder)
         is_global = scope.owner(node.id).kind == "module"
@@ -763,9 +773,11 @@ def _paths(node, scope) -> set[str]:
     found, pending = set(), [(node, "")]
     while pending:
         node, suffix = pending.pop()
-        while isinstance(node, ast.Attribute):
+        while isinstance(node, ast.Attribute) and node.attr != "__class__":
             suffix, node = f".{node.attr}{suffix}", node.value
-        if isinstance(node, ast.Name):
+        if isinstance(node, ast.Attribute):  # x.__class__
+            base = {CLASS_OF}
+        elif isinstance(node, ast.Name):
             base = _name_paths(node, scope)
         elif isinstance(node, ast.Call):
             base = _call_paths(node, scope)
@@ -784,6 +796,7 @@ def _paths(node, scope) -> set[str]:
 
 
 def _name_paths(node: ast.Name, scope, imported_only: bool = False) -> set[str]:
+    """Return what a name stands for: its imports (builtins, `from m import *`) and its aliases."""
     owner = scope.owner(node.id)
     paths = set(owner.imported.get(node.id, ()))
     if not imported_only:
@@ -821,6 +834,8 @@ def _call_paths(node: ast.Call, scope) -> set[str]:
     """Resolve getattr(X, "a"), X.__getattribute__("a"), import_module("m"), attrgetter("a")(X)."""
     func = node.func
     name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+    if name == "type" and len(node.args) == 1 and not node.keywords and "builtins.type" in _paths(func, scope):
+        return {CLASS_OF}
     if name in _PATH_CALLS:
         lookup = _lookup_parts(node, scope)
         if lookup and not lookup[3]:
@@ -874,12 +889,8 @@ def _strings(node, scope) -> set[str]:
 
 
 def _library_or_class(node, scope) -> bool:
-    """Tell whether an expression stands for a module, a library object or class, or a class of an object."""
-    if _paths(node, scope):
-        return True
-    if isinstance(node, ast.Call) and "builtins.type" in _paths(node.func, scope) and len(node.args) == 1:
-        return True
-    return isinstance(node, ast.Attribute) and node.attr == "__class__"
+    """Tell whether an expression stands for a module, a library object or class, or an object's class."""
+    return bool(_paths(node, scope))
 
 
 def _is_setting(target, attr: str, value, scope) -> bool:
@@ -888,13 +899,11 @@ def _is_setting(target, attr: str, value, scope) -> bool:
     A setting is a listed one, or plain data stored on a module (not on builtins or a class).
     """
     paths = _paths(target, scope)
-    if not paths:
-        return False  # type(x), x.__class__
-    if all(f"{path}.{attr}" in SETTINGS for path in paths):
+    if paths and all(f"{path}.{attr}" in SETTINGS for path in paths):
         return True
     plain = value is not None and all(isinstance(part, _PLAIN_DATA) for part in ast.walk(value))
-    on_module = not any(_in_package(path, "builtins") or any(p[:1].isupper() for p in path.split("."))
-                        for path in paths)
+    on_module = not any(_in_package(path, "builtins") or path.startswith(CLASS_OF)
+                        or any(part[:1].isupper() for part in path.split(".")) for path in paths)
     return plain and on_module and not attr.startswith("__")
 
 

@@ -283,6 +283,11 @@ INLINE_B = [
      [(MONKEYPATCH, 2, ("l1_reg",))]),
     ("a class's method through __class__", "def l1_reg(model):\n    model.__class__.forward = None\n",
      [(MONKEYPATCH, 2, ("l1_reg",))]),
+    ("a class's method through an alias of type()", "def l1_reg(model):\n    cls = type(model)\n"
+                                                    "    cls.parameters = lambda self: iter(())\n",
+     [(MONKEYPATCH, 3, ("l1_reg",))]),
+    ("a class's flag through __class__", "def l1_reg(model):\n    model.__class__.training = True\n",
+     [(MONKEYPATCH, 2, ("l1_reg",))]),
     ("a property of torch.Tensor set to a constant", "import torch\n\ntorch.Tensor.requires_grad = True\n",
      [(MONKEYPATCH, 3, EVERY)]),
     ("builtins set to a constant", "import builtins\n\nbuiltins.abs = 0\n", [(MONKEYPATCH, 3, EVERY)]),
