@@ -8,7 +8,9 @@ import numpy as np
 from autograder.checks import describe, expect_equal, expect_raises, expect_that, graded
 
 SEED = 2021
-ROUNDED = "the sizes were rounded with round(); the rule is int(n * proportion), which rounds down"
+ROUNDED = ("a part has one row more than int(n * proportion) where n * proportion is not whole: its size was rounded "
+           "up or to the nearest whole number (round(), math.ceil and n - int(n * (1 - proportion)) all do that); "
+           "the rule int(n * proportion) rounds down")
 LAST_FOLD_REMAINDER = ("the last fold took the whole remainder; give n % k of the folds one extra index instead, as "
                        "np.array_split does")
 FAKEDATA = np.tile(np.array([1, 2, 3, 4]), (10, 1)) + np.tile(10 * np.arange(1, 11), (4, 1)).T
@@ -38,7 +40,7 @@ def test_fakedata_sizes(student):
                  call=f"the shapes of train_data and test_data from {call}")
 
 
-@graded("train_test_split: every row of fakedata is used once and keeps its label")
+@graded("train_test_split: every row of fakedata is used once and keeps its label", core=False)
 def test_fakedata_rows_and_labels(student):
     call = "train_test_split(fakedata, fakelabels, train_prop=0.8, seed=2021)"
     train_data, test_data, train_labels, test_labels = parts(
@@ -59,7 +61,7 @@ def test_int_not_round(student):
                  mistakes=[(ROUNDED, (14, 3))])
 
 
-@graded("train_test_split: the training rows are chosen at random, not the first 8 every time")
+@graded("train_test_split: the training rows are chosen at random, not the first 8 every time", core=False)
 def test_not_sequential(student):
     split = student.train_test_split
     chosen = set()
@@ -72,7 +74,7 @@ def test_not_sequential(student):
                 "first 8 rows for training; expected a random choice (the lecture's 'is this the correct way?').")
 
 
-@graded("train_test_split: raises ValueError for train_prop=80, a percent instead of a proportion")
+@graded("train_test_split: raises ValueError for train_prop=80, a percent instead of a proportion", core=False)
 def test_percent_rejected(student):
     expect_raises(ValueError, student.train_test_split, FAKEDATA, FAKELABELS, 80,
                   call="train_test_split(fakedata, fakelabels, train_prop=80)")
