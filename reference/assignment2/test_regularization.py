@@ -372,7 +372,8 @@ def test_dropout_module_in_sequential(student):
     model.train()
     out = model.seeded(SEED)(x)
     if not applies_own_dropout(student, out, hidden, 0.5, training=True):
-        expect_fraction(int((out == 0).sum()), out.numel(), 0.5, what=f"the fraction of zeros of {shown} after .train()")
+        expect_fraction(int((out == 0).sum()), out.numel(), 0.5,
+                        what=f"the fraction of zeros of {shown} after .train()")
 
 
 def applies_own_dropout(student, out, x, p, training) -> bool:
