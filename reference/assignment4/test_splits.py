@@ -164,6 +164,9 @@ def split_ids(result, names, n, call):
     return {name: row_ids(part, n, f"{name}_data", call) for name, part in zip(names, datas)}
 
 
+PLURALS = {"row": "rows", "index": "indices"}
+
+
 def partition_problem(parts, n, item="row"):
     """Say how the index arrays `parts` (by name) fail to hold each of range(n) exactly once, as (kind, clause)
     with kind "repeated", "shared" or "missing"; None when they do not fail."""
@@ -177,8 +180,10 @@ def partition_problem(parts, n, item="row"):
                 return "shared", f"{item} {value} is in both {owner[value]} and {name}"
             owner[value] = name
     missing = sorted(set(range(n)) - set(owner))
+    if len(missing) == 1:
+        return "missing", f"{item} {missing[0]} is in none of them"
     if missing:
-        return "missing", f"{len(missing)} {item}s are in none of them, the first {item} {missing[0]}"
+        return "missing", f"{len(missing)} {PLURALS[item]} are in none of them, the first {item} {missing[0]}"
     return None
 
 
