@@ -12,6 +12,7 @@ hundreds of submissions so pays pytest's start-up once. Tests run in the grading
 process because they and the reference are trusted; only `student` reaches into
 the sandbox.
 """
+import dataclasses
 import inspect
 import os
 import stat
@@ -31,6 +32,8 @@ from autograder.submission import load_submission
 INTERNAL_ERROR = ("Internal grading error in this test, not a fault of your code; please tell your instructor: "
                   "{error}")
 FIXTURES = ("student", "reference")
+PROPERTY_WITHHELD = ("Not counted yet: this holds, but code that does nothing passes it too, so it counts once "
+                     "{function} passes one of the tests of what it computes.")
 UNNAMED_TEST = "{test} has no @graded(name, points) marker"
 UNKNOWN_FIXTURE = "{test} asks for fixture {name!r}; grading tests may only use {fixtures}"
 # pytest plugins collection has no use for.
@@ -100,6 +103,7 @@ class _Test:
     arguments: dict       # parametrized values, by name
     fixtures: tuple       # which of FIXTURES it takes
     problem: str | None   # why this test cannot run: a grader error, shown as such
+    core: bool = True     # checks what the function computes; False: a property that doing nothing has too
 
 
 class TestSuite:
@@ -136,7 +140,18 @@ class TestSuite:
             status, feedback, mistake = _outcome(test, fixtures)
             results.append(TestResult(test.name, test.points if status == PASSED else 0.0, test.points, status,
                                       feedback, test.hidden, number, mistake))
-        return results
+        return self._withhold_idle_properties(results)
+
+    def _withhold_idle_properties(self, results: list[TestResult]) -> list[TestResult]:
+        """Fail the passing property tests of each function whose core tests all fail, so doing nothing earns
+        nothing; a function with one core test passing keeps them, so one mistake still costs one charge."""
+        judged = {test.name.split(":")[0] for test in self.tests if test.core}
+        working = {result.function for result, test in zip(results, self.tests)
+                   if test.core and result.status == PASSED}
+        return [dataclasses.replace(result, score=0.0, status=FAILED,
+                                    feedback=PROPERTY_WITHHELD.format(function=result.function))
+                if not test.core and result.status == PASSED and result.function in judged - working else result
+                for result, test in zip(results, self.tests)]
 
     @property
     def reference(self):
@@ -174,6 +189,7 @@ class _Collector:
                    if unknown else None)
         return _Test(name=marker.kwargs.get("name", item.name) if marker else item.name,
                      points=float(marker.kwargs.get("points", 1)) if marker else 0.0,
+                     core=bool(marker.kwargs.get("core", True)) if marker else True,
                      hidden=Path(str(item.path)).resolve().is_relative_to(self.hidden_root),
                      function=item.obj, arguments=arguments, fixtures=tuple(wanted), problem=problem)
 

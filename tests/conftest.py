@@ -31,13 +31,13 @@ def sandbox(course):
 @pytest.fixture
 def grade_as(course, sandbox, tmp_path):
     """Grade a submission to the named assignment, given as a path or as the source text of its module."""
-    def run(name: str, submission, timeout: float = TEST_TIMEOUT):
+    def run(name: str, submission, timeout: float = TEST_TIMEOUT, include_hidden: bool = True):
         assignment = load_assignment(name, course)
         if isinstance(submission, str):
             path = tmp_path / f"{assignment.module}.py"
             path.write_text(submission)
             submission = path
-        return grade(assignment, submission, sandbox=sandbox, timeout=timeout)
+        return grade(assignment, submission, sandbox=sandbox, timeout=timeout, include_hidden=include_hidden)
     return run
 
 

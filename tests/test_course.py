@@ -6,6 +6,7 @@ untouched stub earns nothing with every test listed, test names say what they
 grade, the notebook twin matches the stub, and students are told the truth about
 the hidden suite.
 """
+import importlib
 import importlib.util
 
 import pytest
@@ -15,6 +16,7 @@ from autograder.authoring import notebook_twin_text
 from autograder.grading import list_tests
 from autograder.report import FAILED, PASSED
 from conftest import PROJECT
+from submissions.mutations import with_mistakes
 
 ASSIGNMENTS = [assignment.name for assignment in list_assignments(PROJECT)]
 
@@ -63,3 +65,21 @@ def test_stub_imports_alone_and_every_graded_name_is_still_to_do(assignment):
     spec.loader.exec_module(module)
     assert all(hasattr(module, name) for name in assignment.functions)
     assert "reference" not in stub.read_text()
+
+
+def named_mistakes():
+    for name in ASSIGNMENTS:
+        module = importlib.import_module(f"submissions.{name}.mistakes")
+        for mistake_name in module.MISTAKES:
+            yield pytest.param(name, mistake_name, id=f"{name}-{mistake_name}")
+
+
+@pytest.mark.parametrize("assignment_name, mistake_name", list(named_mistakes()))
+def test_public_tests_catch_every_named_mistake(grade_as, assignment_name, mistake_name):
+    """A student sees each kind of failure before the hidden suite runs: hidden tests add cases, not kinds."""
+    mistake = importlib.import_module(f"submissions.{assignment_name}.mistakes").MISTAKES[mistake_name]
+    assignment = next(a for a in list_assignments(PROJECT) if a.name == assignment_name)
+    source = (assignment.reference_dir / f"{assignment.module}.py").read_text()
+    report = grade_as(assignment_name, with_mistakes(source, [mistake]), include_hidden=False)
+    assert [r.name for r in report.results if r.function == mistake.function and r.status != PASSED], (
+        f"no public test of {mistake.function} fails")

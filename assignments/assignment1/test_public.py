@@ -7,7 +7,7 @@ is reported once, by the tests of those functions.
 """
 import numpy as np
 
-from autograder.checks import StudentFault, describe, expect_close, expect_that, graded, seed_everything
+from autograder.checks import StudentFault, describe, expect_close, expect_raises, expect_that, graded, seed_everything
 
 SEED = 2021
 
@@ -32,6 +32,13 @@ def numbers(value, call):
 def test_loss_small_example(student):
     call = "loss(np.array([1.0, 2.0, 3.0]), np.array([1.0, 1.0, 1.0]))"
     expect_close(numbers(student.loss(np.array([1.0, 2.0, 3.0]), np.array([1.0, 1.0, 1.0])), call), 5 / 3, call=call)
+
+
+@graded("loss: rejects a prediction and labels of different shapes (assert or ValueError)", core=False)
+def test_loss_rejects_shape_mismatch(student):
+    expect_raises((AssertionError, ValueError), student.loss, np.ones(5), np.zeros((5, 1)), because="the shapes differ",
+                  mistake="the shapes were not compared, so numpy broadcast them; start with "
+                          "assert y_prediction.shape == y_true.shape")
 
 
 @graded("ShallowNarrowExercise: forward and dloss_dw for w = [1.5, 2.0] on two samples")

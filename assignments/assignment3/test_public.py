@@ -6,9 +6,11 @@ torch.optim, the returned state, the defaults); these catch the first mistakes.
 """
 import numpy as np
 
-from autograder.checks import describe, expect_close, expect_that, graded
+from autograder.checks import describe, expect_close, expect_that, graded, probes
 
 THETA, GRAD, ZEROS = np.array([1.0, 2.0]), np.array([0.5, -1.0]), np.zeros(2)
+TINY_GRAD = np.array([2e-6, -1e-6])  # so small that sqrt of the squared gradients is near eps: where eps goes shows
+EPS_IN_SQRT = "eps is added inside the square root; add it to the root instead: sqrt(...) + eps"
 TORCH_FORM = ("the velocity is kept in torch's form, v = mu*v + grad; this exercise's velocity is "
               "v = mu*v + lr*grad, with theta = theta - v")
 LIKE_ADAGRAD = ("sq_avg accumulates like Adagrad's running sum; RMSprop keeps a moving average, "
@@ -75,3 +77,70 @@ def test_adam_step_example_problem(student):
         theta, m, v = result
     expect_close(theta, np.array([2.00312704, -1.0189654, 0.50475596]), rtol=1e-7, atol=1e-8,
                  call="theta after the notebook's 100 calls of adam_step(theta, grad, m, v, t, lr=0.1)")
+
+
+@graded("adagrad_step: a first step with gradients around 1e-6, where eps matters")
+def test_adagrad_step_tiny_gradient(student):
+    expect_close(student.adagrad_step(THETA, TINY_GRAD, ZEROS, 0.1),
+                 (np.array([0.9000049997500125, 2.0999900009999]), np.array([4e-12, 1e-12])),
+                 call="adagrad_step(array([1., 2.]), array([2e-06, -1e-06]), np.zeros(2), lr=0.1)",
+                 mistakes=[(EPS_IN_SQRT, (np.array([0.9803883864861817, 2.0099503719020997]),
+                                          np.array([4e-12, 1e-12])))])
+
+
+@graded("rmsprop_step: a first step with gradients around 1e-6, where eps matters")
+def test_rmsprop_step_tiny_gradient(student):
+    expect_close(student.rmsprop_step(THETA, TINY_GRAD, ZEROS, 0.01),
+                 (np.array([0.9047619047619048, 2.090909090909091]), np.array([4.000000000000004e-14,
+                                                                               1.000000000000001e-14])),
+                 call="rmsprop_step(array([1., 2.]), array([2e-06, -1e-06]), np.zeros(2), lr=0.01)")
+
+
+@graded("adam_step: a first step (t=1) with gradients around 1e-6, where eps matters")
+def test_adam_step_tiny_gradient(student):
+    expect_close(student.adam_step(THETA, TINY_GRAD, ZEROS, ZEROS, 1, 0.1),
+                 (np.array([0.900497512437811, 2.099009900990099]), np.array([2e-07, -1e-07]),
+                  np.array([4e-15, 1e-15])),
+                 call="adam_step(array([1., 2.]), array([2e-06, -1e-06]), np.zeros(2), np.zeros(2), t=1, lr=0.1)",
+                 mistakes=[(EPS_IN_SQRT, (np.array([0.99800039988004, 2.0009999500037496]), np.array([2e-07, -1e-07]),
+                                          np.array([4e-15, 1e-15])))])
+
+
+def expect_arguments_unchanged(student, name, arguments, names):
+    """The step returns new arrays; the caller's arrays stay as they were."""
+    call = f"{name}({', '.join(names)}, ...)"
+    after = student.run(probes.arguments_after, getattr(student, name), *arguments, label=call)["arguments"]
+    for argument, before, later in zip(names, arguments, after):
+        expect_that(np.array_equal(before, later),
+                    f"{call} changed its argument {argument} from {describe(before)} to {describe(later)}; expected "
+                    f"it unchanged.", mistake=f"{argument} was updated in place ({argument} -= ... or {argument} *= "
+                                              f"...); compute the new value as a new array and return it")
+
+
+@graded("sgd_step: leaves theta and grad unchanged", core=False)
+def test_sgd_step_inputs_unchanged(student):
+    expect_arguments_unchanged(student, "sgd_step", (THETA, GRAD, 0.1), ("theta", "grad"))
+
+
+@graded("momentum_step: leaves theta, grad and velocity unchanged", core=False)
+def test_momentum_step_inputs_unchanged(student):
+    expect_arguments_unchanged(student, "momentum_step", (THETA, GRAD, np.array([0.05, -0.1]), 0.1),
+                               ("theta", "grad", "velocity"))
+
+
+@graded("adagrad_step: leaves theta, grad and g_sum unchanged", core=False)
+def test_adagrad_step_inputs_unchanged(student):
+    expect_arguments_unchanged(student, "adagrad_step", (THETA, GRAD, np.array([0.25, 1.0]), 0.1),
+                               ("theta", "grad", "g_sum"))
+
+
+@graded("rmsprop_step: leaves theta, grad and sq_avg unchanged", core=False)
+def test_rmsprop_step_inputs_unchanged(student):
+    expect_arguments_unchanged(student, "rmsprop_step", (THETA, GRAD, np.array([0.0025, 0.01])),
+                               ("theta", "grad", "sq_avg"))
+
+
+@graded("adam_step: leaves theta, grad, m and v unchanged", core=False)
+def test_adam_step_inputs_unchanged(student):
+    expect_arguments_unchanged(student, "adam_step", (THETA, GRAD, np.array([0.05, -0.1]), np.array([0.00025, 0.001]),
+                                                      2), ("theta", "grad", "m", "v"))

@@ -23,6 +23,11 @@ TOLERANCES = {  # dtype -> (rtol, atol)
 }
 
 
+MOST_DECIMALS_NAMED = 6
+ROUNDED = ("the values are rounded to {decimals} decimals (round(), np.round, or printed and read back); return them "
+           "at full precision")
+
+
 @dataclass(frozen=True)
 class Mistake:
     """A named wrong variant of the reference: what a common mistake would return."""
@@ -68,7 +73,7 @@ def expect_close(got, expected, *, call: str, rtol: float | None = None, atol: f
     """Expect `got` to equal `expected` (or one of the other correct values in `accept`) within dtype-aware
     tolerances; otherwise fail, naming the known mistake `(message, value)` it matches."""
     difference = mismatch(got, expected, rtol, atol)
-    if difference is None or any(mismatch(got, value, rtol, atol) is None for value in accept):
+    if difference is None or accepted(got, expected, accept, rtol, atol):
         return
     got_text, expected_text = describe(got), describe(expected)
     if got_text == expected_text and got_text.startswith("a "):  # summarised alike: the clause says what differs
@@ -76,7 +81,33 @@ def expect_close(got, expected, *, call: str, rtol: float | None = None, atol: f
     else:
         sentence = f"{call} returned {got_text}; expected {expected_text}{difference}."
     matched = next((message for message, value in mistakes if mismatch(got, value, rtol, atol) is None), None)
-    raise StudentFault(sentence, mistake=matched)
+    raise StudentFault(sentence, mistake=matched or _rounding(got, expected, rtol, atol))
+
+
+def _rounding(got, expected, rtol, atol) -> str | None:
+    """Name the mistake of rounding when `got` is `expected` rounded to a few decimals."""
+    for decimals in range(MOST_DECIMALS_NAMED + 1):
+        try:
+            value = _rounded(expected, decimals)
+        except TypeError:
+            return None
+        if mismatch(got, value, rtol, atol) is None:
+            return ROUNDED.format(decimals=decimals)
+    return None
+
+
+def _rounded(value, decimals: int):
+    """`value` (a number, array, tensor or a list or tuple of them) rounded to `decimals` decimals."""
+    if isinstance(value, (list, tuple)):
+        return type(value)(_rounded(item, decimals) for item in value)
+    if isinstance(value, np.ndarray) and value.dtype.kind == "f":
+        return np.round(value, decimals)
+    if isinstance(value, (float, np.floating)):
+        return type(value)(round(float(value), decimals))
+    torch = _torch()
+    if isinstance(value, torch.Tensor) and value.is_floating_point():
+        return torch.round(value, decimals=decimals)
+    raise TypeError(f"no decimals to round in {type(value).__name__}")
 
 
 def expect_equal(got, expected, *, call: str, mistakes=()) -> None:
@@ -84,18 +115,24 @@ def expect_equal(got, expected, *, call: str, mistakes=()) -> None:
     expect_close(got, expected, call=call, rtol=0.0, atol=0.0, mistakes=mistakes)
 
 
-def expect_raises(error: type[BaseException], function, *args, call: str | None = None, **kwargs) -> None:
-    """Expect the student's call to raise `error` (or a subclass of it)."""
+def expect_raises(error, function, *args, call: str | None = None, because: str | None = None,
+                  mistake: str | None = None, **kwargs) -> None:
+    """Expect the student's call to raise `error` (an exception class, or a tuple of those the contract allows,
+    subclasses included); `because` says why it must, `mistake` names what returning instead shows."""
     from autograder.sandbox.remote import RaisedError
 
+    errors = error if isinstance(error, tuple) else (error,)
+    wanted = " or ".join(kind.__name__ for kind in errors) + (f" because {because}" if because else "")
     call = call or describe_call(function.label, args, kwargs)
     try:
         got = function(*args, **kwargs)
     except RaisedError as raised:
-        if error.__name__ in raised.mro:
+        if any(kind.__name__ in raised.mro for kind in errors):
             return
-        raise StudentFault(f"{call} raised {raised.type}; expected {error.__name__}.") from None
-    raise StudentFault(f"{call} returned {describe(got)}; expected it to raise {error.__name__}.")
+        if raised.type == "NotImplementedError":
+            raise  # "this part is not done yet" says it best
+        raise StudentFault(f"{call} raised {raised.type}; expected {wanted}.") from None
+    raise StudentFault(f"{call} returned {describe(got)}; expected it to raise {wanted}.", mistake=mistake)
 
 
 def expect_that(condition: bool, sentence: str, mistake: str | None = None) -> None:
@@ -105,24 +142,37 @@ def expect_that(condition: bool, sentence: str, mistake: str | None = None) -> N
         raise StudentFault(sentence, mistake=mistake)
 
 
-def mismatch(got, expected, rtol: float | None = None, atol: float | None = None) -> str | None:
-    """Say how `got` differs from `expected` (a clause starting with ' ' or ''), or None when it matches."""
+def accepted(got, expected, accept, rtol: float | None = None, atol: float | None = None) -> bool:
+    """Whether `got` matches one of the other correct values in `accept` (e.g. built on the student's own other
+    functions). NaN matches NaN there only where `expected` itself is NaN: NaN that the student's own functions
+    produced must not make a NaN answer right."""
+    nan_allowed = _nan_positions(expected)
+    return any(mismatch(got, value, rtol, atol, equal_nan=nan_allowed) is None for value in accept)
+
+
+def mismatch(got, expected, rtol: float | None = None, atol: float | None = None, equal_nan=True) -> str | None:
+    """Say how `got` differs from `expected` (a clause starting with ' ' or ''), or None when it matches.
+
+    `equal_nan`: whether NaN in `got` matches NaN in `expected`: everywhere (True), nowhere (False), or where a
+    boolean array shaped like an array `expected` says so.
+    """
     torch = _torch()
     if isinstance(expected, torch.Tensor):
         if not isinstance(got, torch.Tensor):
             return " (not a torch tensor)"
-        return _array_mismatch(_numpy(got), _numpy(expected), _dtype(got), _dtype(expected), rtol, atol)
+        return _array_mismatch(_numpy(got), _numpy(expected), _dtype(got), _dtype(expected), rtol, atol, equal_nan)
     if isinstance(expected, np.ndarray):
         if not isinstance(got, np.ndarray):
             return " (not a numpy array)"
-        return _array_mismatch(got, expected, str(got.dtype), str(expected.dtype), rtol, atol)
+        return _array_mismatch(got, expected, str(got.dtype), str(expected.dtype), rtol, atol, equal_nan)
+    nan_anywhere = equal_nan if isinstance(equal_nan, bool) else False  # a mask belongs to one array
     if isinstance(expected, (list, tuple)):
-        return _sequence_mismatch(got, expected, rtol, atol)
+        return _sequence_mismatch(got, expected, rtol, atol, nan_anywhere)
     if isinstance(expected, dict):
         if not isinstance(got, dict) or set(got) != set(expected):
             return " (different keys)"
         for key in expected:
-            difference = mismatch(got[key], expected[key], rtol, atol)
+            difference = mismatch(got[key], expected[key], rtol, atol, nan_anywhere)
             if difference is not None:
                 return _located(f"key {key!r}", difference, got[key], expected[key])
         return None
@@ -132,11 +182,21 @@ def mismatch(got, expected, rtol: float | None = None, atol: float | None = None
         if isinstance(got, (bool, np.bool_)) or not isinstance(got, (int, float, np.number)):
             return " (not a number)"
         got_array, expected_array = np.asarray(got), np.asarray(expected)
-        return _array_mismatch(got_array, expected_array, str(got_array.dtype), str(expected_array.dtype), rtol, atol)
+        return _array_mismatch(got_array, expected_array, str(got_array.dtype), str(expected_array.dtype), rtol, atol,
+                               nan_anywhere)
     raise TypeError(f"cannot compare with an expected {type(expected).__name__}")
 
 
-def _array_mismatch(got, expected, got_dtype, expected_dtype, rtol, atol) -> str | None:
+def _nan_positions(value):
+    """Where an array (or tensor) holds NaN, for `equal_nan`; False for anything else."""
+    if hasattr(value, "detach"):
+        value = _numpy(value)
+    if isinstance(value, np.ndarray) and value.dtype.kind in "fc":
+        return np.isnan(value)
+    return False
+
+
+def _array_mismatch(got, expected, got_dtype, expected_dtype, rtol, atol, equal_nan=True) -> str | None:
     if got.shape != expected.shape:
         return f" (shape {tuple(got.shape)} instead of {tuple(expected.shape)})"
     exact = _integral(got) and _integral(expected) and not rtol and not atol
@@ -144,7 +204,15 @@ def _array_mismatch(got, expected, got_dtype, expected_dtype, rtol, atol) -> str
         close = np.asarray(got == expected, dtype=bool)
     else:
         rtol, atol = _tolerance(got_dtype, expected_dtype, rtol, atol)
-        close = np.isclose(_widened(got), _widened(expected), rtol=rtol, atol=atol, equal_nan=True)
+        try:
+            wide_got = _widened(got)
+        except (TypeError, ValueError):  # an array of objects that are not numbers
+            return " (not numbers)"
+        wide_expected = _widened(expected)
+        close = np.isclose(wide_got, wide_expected, rtol=rtol, atol=atol)
+        if not isinstance(equal_nan, bool) and np.shape(equal_nan) != close.shape:
+            equal_nan = False  # a mask for another shape allows nothing
+        close |= np.asarray(equal_nan) & np.isnan(wide_got) & np.isnan(wide_expected)
     if close.all():
         return None
     where = tuple(int(i) for i in np.argwhere(~close)[0])
@@ -174,22 +242,23 @@ def _number(value) -> str:
     return str(value) if isinstance(value, (int, bool)) else f"{value:.8g}"
 
 
-def _sequence_mismatch(got, expected, rtol, atol) -> str | None:
+def _sequence_mismatch(got, expected, rtol, atol, equal_nan) -> str | None:
     if not isinstance(got, (list, tuple)):
         return f" (not a {type(expected).__name__} of {len(expected)} items)"
     if len(got) != len(expected):
         return f" ({len(got)} items instead of {len(expected)})"
     for index, (item, wanted) in enumerate(zip(got, expected)):
-        difference = mismatch(item, wanted, rtol, atol)
+        difference = mismatch(item, wanted, rtol, atol, equal_nan)
         if difference is not None:
             return _located(f"item {index}", difference, item, wanted)
     return None
 
 
 def _located(where: str, difference: str, got, expected) -> str:
-    """Say where inside a container the first difference is, keeping its detail."""
-    if difference:  # " (what differs)"
-        return f" (at {where}: {difference.strip()[1:-1]})"
+    """Say where inside a container the first difference is, keeping its detail: "at item 0, item 1: ..."."""
+    if difference:  # " (what differs)", or " (at <inner place>: what differs)" from a nested container
+        inner = difference.strip()[1:-1]
+        return f" (at {where}, {inner.removeprefix('at ')})" if inner.startswith("at ") else f" (at {where}: {inner})"
     return f" (at {where}: {describe(got)} instead of {describe(expected)})"
 
 

@@ -65,6 +65,13 @@ def l2_mistakes():
         Mistake("a square root was taken (the Frobenius norm); the L2 penalty is the sum of p**2 with no root",
                 lambda m: torch.sqrt(sum((p ** 2).sum() for p in m.parameters()))),
         Mistake(FLOAT_RETURNED, lambda m: float(sum((p ** 2).sum() for p in m.parameters()).detach())),
+        Mistake("the result is half the sum of p**2 (a 1/2 in front, as in some weight-decay derivations); this L2 "
+                "penalty has no 1/2", lambda m: 0.5 * sum((p ** 2).sum() for p in m.parameters())),
+        Mistake("the result is the norm of the weights alone (the square root of their sum of squares, biases left "
+                "out); the L2 penalty is the sum of p**2 over every parameter, with no root",
+                lambda m: torch.sqrt(sum((p ** 2).sum() for n, p in m.named_parameters() if "bias" not in n))),
+        Mistake("the result adds the norms of the parameter tensors (sum of p.norm()); the L2 penalty adds their "
+                "squares, the sum of p**2", lambda m: sum(p.norm() for p in m.parameters())),
     ]
 
 
@@ -158,6 +165,9 @@ def _positive_input(shape, dtype, seed):
 
 KEEPS_WITH_P = "the mask keeps each element with probability p instead of dropping it with probability p"
 NOT_RESCALED = "the survivors were not scaled by 1/(1-p), so the expected activation shrinks to (1-p)*x"
+FLOAT64_RESULT = ("the result is float64 where x is float32: a float64 mask or factor (np.random, a Python float "
+                  "tensor, torch.tensor(1 / (1 - p), dtype=torch.float64)) promoted it; build the mask with "
+                  "torch.rand_like(x) or cast with .to(x.dtype)")
 
 
 @graded("dropout: zeroes a fraction p of the elements for p = 0.1, 0.5 and 0.8", points=3)
@@ -201,7 +211,7 @@ def test_dropout_preserves_mean(student):
                 mistake=NOT_RESCALED if abs(mean - level * (1 - p)) < 0.02 * level else None)
 
 
-@graded("dropout: training=False returns x unchanged", points=2)
+@graded("dropout: training=False returns x unchanged", points=2, core=False)
 def test_dropout_not_training(student):
     x = positive_input((64, 32))
     out = student.dropout(x, 0.5, training=False)
@@ -213,7 +223,7 @@ def test_dropout_not_training(student):
     ] if dropped > 0.3 else [])
 
 
-@graded("dropout: p=0 returns x unchanged and p=1 returns zeros", points=2)
+@graded("dropout: p=0 returns x unchanged and p=1 returns zeros", points=2, core=False)
 def test_dropout_edge_probabilities(student):
     x = positive_input((64, 32))
     expect_close(student.dropout(x, 0.0), x, call=describe_call("dropout", (x, 0.0)))
@@ -222,14 +232,14 @@ def test_dropout_edge_probabilities(student):
                             torch.full_like(x, float("nan")))])
 
 
-@graded("dropout: raises ValueError for p outside [0, 1]", points=1)
+@graded("dropout: raises ValueError for p outside [0, 1]", points=1, core=False)
 def test_dropout_rejects_bad_probability(student):
     x = positive_input((8,))
     for p in (-0.1, 1.5):
         expect_raises(ValueError, student.dropout, x, p)
 
 
-@graded("dropout: does not modify x in place", points=2)
+@graded("dropout: does not modify x in place", points=2, core=False)
 def test_dropout_not_in_place(student):
     x = positive_input((64, 32))
     answer = student.run(probes.arguments_after, student.dropout, x, 0.5, seed=SEED,
@@ -239,7 +249,7 @@ def test_dropout_not_in_place(student):
                             "into x[...]); compute a new tensor instead", answer["value"])])
 
 
-@graded("dropout: two calls draw different masks", points=2)
+@graded("dropout: two calls draw different masks", points=2, core=False)
 def test_dropout_fresh_masks(student):
     x = positive_input((64, 32))
     first, second = student.dropout(x, 0.5), student.dropout(x, 0.5)
@@ -260,13 +270,16 @@ def test_dropout_gradient(student):
                 "dropout(x, p=0.4) returned a result autograd cannot trace back to x; build it from x with tensor "
                 "operations (no .detach(), .numpy() or torch.tensor(...)).")
     out, (gradient,) = answer["value"], answer["gradients"]
+    expect_that(isinstance(out, torch.Tensor) and bool((out != 0).any()),
+                f"dropout(x, p=0.4) returned {describe(out)}; expected about 60% of x to survive, with a gradient of "
+                f"1/(1-p) = {1 / (1 - p):.4g} for them.")
     mask = (out.detach() != 0).to(x.dtype)
     expect_close(gradient, mask / (1 - p), call="the gradient of dropout(x, p=0.4).sum() with respect to x",
                  mistakes=[(NOT_RESCALED, mask)])
 
 
-@graded("dropout: keeps the shape and dtype of x for any shape, float32 and float64", points=2)
-def test_dropout_shapes_and_dtypes(student):
+@graded("dropout: drops and rescales tensors of any shape, float32 and float64", points=1)
+def test_dropout_any_shape(student):
     for shape in ((7,), (5, 9), (2, 3, 4, 5)):
         for dtype in (torch.float32, torch.float64):
             x = positive_input(shape, dtype)
@@ -274,25 +287,41 @@ def test_dropout_shapes_and_dtypes(student):
             call = describe_call("dropout", (x, 0.25))
             _expect_tensor_like(out, x, call)
             kept = out != 0
-            expect_close(out[kept], x[kept] / 0.75, call=f"the surviving elements of {call}")
+            if x.numel() >= 100:  # a correct dropout keeps none of 100 elements with probability 0.25**100
+                expect_that(bool(kept.any()), f"{call} returned all zeros; expected about 75% of x to survive.")
+            expect_close(out[kept], x[kept] / 0.75, call=f"the surviving elements of {call}",
+                         mistakes=[(NOT_RESCALED, x[kept])])
 
 
-@graded("dropout: implemented without torch's dropout", points=1)
+@graded("dropout: keeps x's dtype, so a float32 model stays float32", points=1, core=False)
+def test_dropout_keeps_dtype(student):
+    for dtype in (torch.float32, torch.float64):
+        x = positive_input((5, 9), dtype)
+        out = student.dropout.seeded(SEED)(x, 0.25)
+        call = describe_call("dropout", (x, 0.25))
+        _expect_tensor_like(out, x, call)
+        expect_that(out.dtype == x.dtype, f"{call} returned dtype {out.dtype}; expected {x.dtype}, the dtype of x, "
+                                          f"so that the next {x.dtype} layer accepts it.",
+                    mistake=FLOAT64_RESULT if out.dtype == torch.float64 else None)
+
+
+@graded("dropout: implemented without torch's dropout", points=1, core=False)
 def test_dropout_no_library_dropout(student):
     expect_no_banned_references(student, "dropout")
     student.dropout(positive_input((16,)), 0.5)  # the sandbox also records any banned call as it happens
 
 
 def _expect_tensor_like(out, x, call):
+    """A tensor shaped like x; its dtype is one convention, checked by test_dropout_keeps_dtype alone."""
     expect_that(isinstance(out, torch.Tensor), f"{call} returned {describe(out)}; expected a torch.Tensor.")
     expect_that(out.shape == x.shape, f"{call} returned shape {tuple(out.shape)}; expected {tuple(x.shape)}, "
                                       f"the shape of x.")
-    expect_that(out.dtype == x.dtype, f"{call} returned dtype {out.dtype}; expected {x.dtype}, the dtype of x.")
 
 
 # ---------------------------------------------------------------------------------------------- Dropout
 
-@graded("Dropout: drops a fraction p and rescales in train() mode", points=2)
+@graded("Dropout: in train() mode gives what your dropout(x, self.p) gives, a fraction p dropped and the rest "
+        "rescaled", points=2)
 def test_dropout_module_train(student):
     x = positive_input()
     for p in (0.5, 0.2):
@@ -309,7 +338,8 @@ def test_dropout_module_train(student):
                      mistakes=[(NOT_RESCALED, x[kept])])
 
 
-@graded("Dropout: returns x unchanged after eval()", points=2)
+@graded("Dropout: after eval() gives what your dropout(x, self.p, training=False) gives, x itself", points=2,
+        core=False)
 def test_dropout_module_eval(student):
     x = positive_input((64, 32))
     layer = student.Dropout(p=0.5)
@@ -342,23 +372,26 @@ def test_dropout_module_in_sequential(student):
     model.train()
     out = model.seeded(SEED)(x)
     if not applies_own_dropout(student, out, hidden, 0.5, training=True):
-        expect_fraction(int((out == 0).sum()), out.numel(), 0.5, what=f"the fraction of zeros of {shown} after .train()")
+        expect_fraction(int((out == 0).sum()), out.numel(), 0.5,
+                        what=f"the fraction of zeros of {shown} after .train()")
 
 
 def applies_own_dropout(student, out, x, p, training) -> bool:
-    """Whether `out` is exactly the student's own dropout(x, p, training) under the same seed.
+    """Whether `out` is exactly the student's own dropout(x, p, training) under the same seed, where that dropout
+    drops something in training: Dropout is then judged by the contract instead.
 
     Dropout's job is to call dropout with self.p and self.training; judging it by the student's own dropout keeps
-    a mistake in dropout from costing Dropout's points too.
+    a mistake in dropout from costing Dropout's points too, while a dropout that does nothing lends Dropout none.
     """
     try:
         own = student.dropout.seeded(SEED)(x, p, training=training)
     except StudentFault:
         return False
-    return isinstance(own, torch.Tensor) and own.shape == out.shape and torch.allclose(own, out, equal_nan=True)
+    return (isinstance(own, torch.Tensor) and own.shape == out.shape and (not training or bool((own != x).any()))
+            and torch.allclose(own.to(out.dtype), out))
 
 
-@graded("Dropout: implemented without torch's dropout", points=1)
+@graded("Dropout: implemented without torch's dropout", points=1, core=False)
 def test_dropout_module_no_library_dropout(student):
     expect_no_banned_references(student, "Dropout")
     student.Dropout(p=0.5)(positive_input((16,)))

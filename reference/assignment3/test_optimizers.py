@@ -196,6 +196,49 @@ def adam_eps_before_correction(theta, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0
     return theta - lr * np.sqrt(1 - beta2 ** t) / (1 - beta1 ** t) * m / (np.sqrt(v) + eps), m, v
 
 
+def sgd(theta, grad, lr):
+    return theta - lr * grad
+
+
+def momentum(theta, grad, velocity, lr, mu=0.9):
+    velocity = mu * velocity + lr * grad
+    return theta - velocity, velocity
+
+
+def adagrad(theta, grad, g_sum, lr=0.01, eps=1e-10):
+    g_sum = g_sum + grad ** 2
+    return theta - lr * grad / (np.sqrt(g_sum) + eps), g_sum
+
+
+def rmsprop(theta, grad, sq_avg, lr=0.01, alpha=0.99, eps=1e-8):
+    sq_avg = alpha * sq_avg + (1 - alpha) * grad ** 2
+    return theta - lr * grad / (np.sqrt(sq_avg) + eps), sq_avg
+
+
+CORRECT = {"sgd_step": sgd, "momentum_step": momentum, "adagrad_step": adagrad, "rmsprop_step": rmsprop,
+           "adam_step": adam_with()}
+
+
+def rounded(step, decimals: int):
+    """A correct step whose results are rounded to `decimals` decimals."""
+    def step_rounded(*arguments):
+        result = step(*arguments)
+        return tuple(np.round(part, decimals) for part in result) if isinstance(result, tuple) else np.round(
+            result, decimals)
+    return step_rounded
+
+
+def fixed_eps(step, value: float):
+    """A correct step that ignores the eps it is given (the last argument of every run) and uses `value`."""
+    return lambda *arguments: step(*arguments[:-1], value)
+
+
+ROUNDED_RESULTS = ("the returned values are rounded to {decimals} decimals (round(), np.round or printing and "
+                   "reading back); return them at full precision, or the error grows step after step")
+FIXED_EPS = ("eps is the constant {value:g} instead of the eps argument, which the tests vary; use eps as it is "
+             "passed in")
+
+
 def eps_in_sqrt(state):
     return f"eps is added inside the square root, sqrt({state} + eps); add it to the root instead: sqrt({state}) + eps"
 
@@ -244,6 +287,14 @@ VARIANTS = {
                 "exercise adds it after: m_hat / (sqrt(v_hat) + eps)", adam_eps_before_correction),
     ],
 }
+
+
+for _name, _step in CORRECT.items():
+    VARIANTS[_name] += [Mistake(ROUNDED_RESULTS.format(decimals=decimals), rounded(_step, decimals))
+                        for decimals in (2, 3, 4, 5, 6)]
+    if "eps" in RULES[_name].hyper:
+        VARIANTS[_name] += [Mistake(FIXED_EPS.format(value=value), fixed_eps(_step, value))
+                            for value in (1e-6, 1e-7, 1e-8, 1e-10)]
 
 
 # ---------------------------------------------------------------------------------------------- replaying paths
@@ -448,12 +499,12 @@ def test_sgd_step_path(student):
     expect_theta_paths(student, "sgd_step", RUNS["sgd_step"])
 
 
-@graded("sgd_step: returns a new array and leaves theta and grad unchanged", points=2)
+@graded("sgd_step: returns a new array and leaves theta and grad unchanged", points=2, core=False)
 def test_sgd_step_inputs_unchanged(student):
     expect_inputs_unchanged(student, "sgd_step")
 
 
-@graded("sgd_step: implemented without torch.optim", points=1)
+@graded("sgd_step: implemented without torch.optim", points=1, core=False)
 def test_sgd_step_own_work(student):
     expect_own_work(student, "sgd_step")
 
@@ -470,17 +521,17 @@ def test_momentum_step_velocity(student):
     expect_state_paths(student, "momentum_step")
 
 
-@graded("momentum_step: mu defaults to 0.9", points=1)
+@graded("momentum_step: mu defaults to 0.9", points=1, core=False)
 def test_momentum_step_defaults(student):
     expect_defaults(student, "momentum_step")
 
 
-@graded("momentum_step: leaves theta, grad and velocity unchanged", points=2)
+@graded("momentum_step: leaves theta, grad and velocity unchanged", points=2, core=False)
 def test_momentum_step_inputs_unchanged(student):
     expect_inputs_unchanged(student, "momentum_step")
 
 
-@graded("momentum_step: implemented without torch.optim", points=1)
+@graded("momentum_step: implemented without torch.optim", points=1, core=False)
 def test_momentum_step_own_work(student):
     expect_own_work(student, "momentum_step")
 
@@ -502,18 +553,18 @@ def test_adagrad_step_state(student):
     expect_state_paths(student, "adagrad_step")
 
 
-@graded("adagrad_step: lr and eps default to 0.01 and 1e-10", points=1)
+@graded("adagrad_step: lr and eps default to 0.01 and 1e-10", points=1, core=False)
 def test_adagrad_step_defaults(student):
     expect_defaults(student, "adagrad_step", [
         ("eps defaults to 1e-10 here, as in torch.optim.Adagrad, not 1e-8", {"eps": 1e-8})])
 
 
-@graded("adagrad_step: leaves theta, grad and g_sum unchanged", points=2)
+@graded("adagrad_step: leaves theta, grad and g_sum unchanged", points=2, core=False)
 def test_adagrad_step_inputs_unchanged(student):
     expect_inputs_unchanged(student, "adagrad_step")
 
 
-@graded("adagrad_step: implemented without torch.optim", points=1)
+@graded("adagrad_step: implemented without torch.optim", points=1, core=False)
 def test_adagrad_step_own_work(student):
     expect_own_work(student, "adagrad_step")
 
@@ -535,19 +586,19 @@ def test_rmsprop_step_state(student):
     expect_state_paths(student, "rmsprop_step")
 
 
-@graded("rmsprop_step: lr, alpha and eps default to 0.01, 0.99 and 1e-8", points=1)
+@graded("rmsprop_step: lr, alpha and eps default to 0.01, 0.99 and 1e-8", points=1, core=False)
 def test_rmsprop_step_defaults(student):
     expect_defaults(student, "rmsprop_step", [
         ("alpha defaults to 0.99, as in torch.optim.RMSprop, not 0.9 (Keras's rho)", {"alpha": 0.9}),
         ("lr defaults to 0.01, as in torch.optim.RMSprop, not 0.001 (Keras's)", {"lr": 0.001})])
 
 
-@graded("rmsprop_step: leaves theta, grad and sq_avg unchanged", points=2)
+@graded("rmsprop_step: leaves theta, grad and sq_avg unchanged", points=2, core=False)
 def test_rmsprop_step_inputs_unchanged(student):
     expect_inputs_unchanged(student, "rmsprop_step")
 
 
-@graded("rmsprop_step: implemented without torch.optim", points=1)
+@graded("rmsprop_step: implemented without torch.optim", points=1, core=False)
 def test_rmsprop_step_own_work(student):
     expect_own_work(student, "rmsprop_step")
 
@@ -569,18 +620,18 @@ def test_adam_step_state(student):
     expect_state_paths(student, "adam_step")
 
 
-@graded("adam_step: lr, beta1, beta2 and eps default to 1e-3, 0.9, 0.999 and 1e-8", points=1)
+@graded("adam_step: lr, beta1, beta2 and eps default to 1e-3, 0.9, 0.999 and 1e-8", points=1, core=False)
 def test_adam_step_defaults(student):
     expect_defaults(student, "adam_step", [
         ("eps defaults to 1e-8, as in torch.optim.Adam, not 1e-7 (Keras's)", {"eps": 1e-7}),
         ("lr defaults to 1e-3, as in torch.optim.Adam, not 0.01", {"lr": 0.01})])
 
 
-@graded("adam_step: leaves theta, grad, m and v unchanged", points=2)
+@graded("adam_step: leaves theta, grad, m and v unchanged", points=2, core=False)
 def test_adam_step_inputs_unchanged(student):
     expect_inputs_unchanged(student, "adam_step")
 
 
-@graded("adam_step: implemented without torch.optim", points=1)
+@graded("adam_step: implemented without torch.optim", points=1, core=False)
 def test_adam_step_own_work(student):
     expect_own_work(student, "adam_step")

@@ -30,7 +30,9 @@ DRAWN_SEPARATELY = ("the sets were drawn separately, so they share rows; cut one
                     "consecutive pieces")
 LABELS_SEPARATELY = ("the labels were shuffled separately from the data; select data and labels with the same "
                      "indices")
-ROUNDED = "the sizes were rounded with round(); the rule is int(n * proportion), which rounds down"
+ROUNDED = ("a part has one row more than int(n * proportion) where n * proportion is not whole: its size was rounded "
+           "up or to the nearest whole number (round(), math.ceil and n - int(n * (1 - proportion)) all do that); "
+           "the rule int(n * proportion) rounds down")
 SEED_IGNORED = ("the seed argument is not used, so the same seed gives different splits; draw from a generator "
                 "seeded with it, e.g. np.random.default_rng(seed)")
 FIXED_SEED = ("a fixed seed is used instead of the seed argument (e.g. np.random.seed(42) or default_rng(0) inside "
@@ -162,6 +164,9 @@ def split_ids(result, names, n, call):
     return {name: row_ids(part, n, f"{name}_data", call) for name, part in zip(names, datas)}
 
 
+PLURALS = {"row": "rows", "index": "indices"}
+
+
 def partition_problem(parts, n, item="row"):
     """Say how the index arrays `parts` (by name) fail to hold each of range(n) exactly once, as (kind, clause)
     with kind "repeated", "shared" or "missing"; None when they do not fail."""
@@ -175,8 +180,10 @@ def partition_problem(parts, n, item="row"):
                 return "shared", f"{item} {value} is in both {owner[value]} and {name}"
             owner[value] = name
     missing = sorted(set(range(n)) - set(owner))
+    if len(missing) == 1:
+        return "missing", f"{item} {missing[0]} is in none of them"
     if missing:
-        return "missing", f"{len(missing)} {item}s are in none of them, the first {item} {missing[0]}"
+        return "missing", f"{len(missing)} {PLURALS[item]} are in none of them, the first {item} {missing[0]}"
     return None
 
 
@@ -335,13 +342,14 @@ def test_tts_sizes(student):
         data, labels = indexed(n, kind)
         call = shown("train_test_split", n, kind, train_prop=prop, seed=SEED)
         ids = split_ids(split(data, labels, prop, SEED), TWO_PARTS, n, call)
-        n_train, rounded = int(n * prop), round(n * prop)
+        n_train = int(n * prop)
         expect_sizes({part: len(ids[part]) for part in TWO_PARTS}, {"train": n_train, "test": n - n_train},
                      f"n_train = int({n} * {prop}) = int({n * prop:.4g}) = {n_train}, and test gets the rest", call,
-                     mistakes=[(ROUNDED, {"train": rounded, "test": n - rounded})])
+                     mistakes=[(ROUNDED, {"train": up, "test": n - up})
+                               for up in (round(n * prop), math.ceil(n * prop))])
 
 
-@graded("train_test_split: train and test are disjoint and together hold every row once", points=2)
+@graded("train_test_split: train and test are disjoint and together hold every row once", points=2, core=False)
 def test_tts_partition(student):
     split = student.train_test_split
     for n, prop, kind in tts_cases()[::3]:
@@ -352,29 +360,29 @@ def test_tts_partition(student):
                          {"repeated": WITH_REPLACEMENT, "shared": DRAWN_SEPARATELY})
 
 
-@graded("train_test_split: every row keeps its own label", points=2)
+@graded("train_test_split: every row keeps its own label", points=2, core=False)
 def test_tts_labels_paired(student):
     cases = [(n, kind, {"train_prop": prop, "seed": SEED}) for n, prop, kind in tts_cases()[:10]]
     expect_labels_paired(student.train_test_split, "train_test_split", TWO_PARTS, cases)
 
 
 @graded("train_test_split: numpy in gives numpy out, tensor in gives tensor out, with the input's dtype and row "
-        "shape", points=2)
+        "shape", points=2, core=False)
 def test_tts_types(student):
     expect_types_kept(student.train_test_split, "train_test_split", TWO_PARTS, {"train_prop": 0.75, "seed": SEED})
 
 
-@graded("train_test_split: does not modify data or labels", points=2)
+@graded("train_test_split: does not modify data or labels", points=2, core=False)
 def test_tts_inputs_unchanged(student):
     expect_inputs_unchanged(student, student.train_test_split, "train_test_split", {"train_prop": 0.7, "seed": SEED})
 
 
-@graded("train_test_split: the same seed gives the same split, different seeds different ones", points=2)
+@graded("train_test_split: the same seed gives the same split, different seeds different ones", points=2, core=False)
 def test_tts_seeded(student):
     expect_seeded(student.train_test_split, "train_test_split", TWO_PARTS, {"train_prop": 0.5})
 
 
-@graded("train_test_split: without a seed, every call draws a fresh split", points=1)
+@graded("train_test_split: without a seed, every call draws a fresh split", points=1, core=False)
 def test_tts_fresh_without_seed(student):
     expect_fresh_without_seed(student.train_test_split, "train_test_split", TWO_PARTS, {"train_prop": 0.5})
 
@@ -385,7 +393,8 @@ def test_tts_rows_equally_likely(student):
                                {"train_prop": 0.7})
 
 
-@graded("train_test_split: raises ValueError for train_prop outside (0, 1), 80 (a percent) included", points=1)
+@graded("train_test_split: raises ValueError for train_prop outside (0, 1), 80 (a percent) included",
+        points=1, core=False)
 def test_tts_rejects_bad_proportion(student):
     data, labels = indexed(10)
     for prop in (0.0, 1.0, -0.2, 1.5, 80):
@@ -393,7 +402,7 @@ def test_tts_rejects_bad_proportion(student):
                       call=f"train_test_split(data, labels, train_prop={prop}) on 10 rows")
 
 
-@graded("train_test_split: implemented without scikit-learn's or torch's splitters", points=1)
+@graded("train_test_split: implemented without scikit-learn's or torch's splitters", points=1, core=False)
 def test_tts_no_library_split(student):
     expect_no_banned_references(student, "train_test_split")
     student.train_test_split(*indexed(10), 0.8, SEED)  # the sandbox also records any banned call as it happens
@@ -426,7 +435,7 @@ def test_tdt_sizes(student):
                      ])
 
 
-@graded("train_dev_test_split: train, dev and test are disjoint and together hold every row once", points=2)
+@graded("train_dev_test_split: train, dev and test are disjoint and together hold every row once", points=2, core=False)
 def test_tdt_partition(student):
     split = student.train_dev_test_split
     for n, partitions, kind in tdt_cases()[::3]:
@@ -437,31 +446,32 @@ def test_tdt_partition(student):
                          {"repeated": WITH_REPLACEMENT, "shared": DRAWN_SEPARATELY})
 
 
-@graded("train_dev_test_split: every row keeps its own label", points=2)
+@graded("train_dev_test_split: every row keeps its own label", points=2, core=False)
 def test_tdt_labels_paired(student):
     cases = [(n, kind, {"partitions": partitions, "seed": SEED}) for n, partitions, kind in tdt_cases()[:8]]
     expect_labels_paired(student.train_dev_test_split, "train_dev_test_split", THREE_PARTS, cases)
 
 
 @graded("train_dev_test_split: numpy in gives numpy out, tensor in gives tensor out, with the input's dtype and "
-        "row shape", points=1)
+        "row shape", points=1, core=False)
 def test_tdt_types(student):
     expect_types_kept(student.train_dev_test_split, "train_dev_test_split", THREE_PARTS,
                       {"partitions": (0.6, 0.2, 0.2), "seed": SEED})
 
 
-@graded("train_dev_test_split: does not modify data or labels", points=1)
+@graded("train_dev_test_split: does not modify data or labels", points=1, core=False)
 def test_tdt_inputs_unchanged(student):
     expect_inputs_unchanged(student, student.train_dev_test_split, "train_dev_test_split",
                             {"partitions": (0.6, 0.2, 0.2), "seed": SEED})
 
 
-@graded("train_dev_test_split: the same seed gives the same split, different seeds different ones", points=2)
+@graded("train_dev_test_split: the same seed gives the same split, different seeds different ones",
+        points=2, core=False)
 def test_tdt_seeded(student):
     expect_seeded(student.train_dev_test_split, "train_dev_test_split", THREE_PARTS, {"partitions": (0.5, 0.25, 0.25)})
 
 
-@graded("train_dev_test_split: without a seed, every call draws a fresh split", points=1)
+@graded("train_dev_test_split: without a seed, every call draws a fresh split", points=1, core=False)
 def test_tdt_fresh_without_seed(student):
     expect_fresh_without_seed(student.train_dev_test_split, "train_dev_test_split", THREE_PARTS,
                               {"partitions": (0.5, 0.25, 0.25)})
@@ -474,7 +484,7 @@ def test_tdt_rows_equally_likely(student):
                                {"partitions": (0.5, 0.3, 0.2)})
 
 
-@graded("train_dev_test_split: raises ValueError for partitions that do not sum to 1", points=1)
+@graded("train_dev_test_split: raises ValueError for partitions that do not sum to 1", points=1, core=False)
 def test_tdt_rejects_bad_sum(student):
     data, labels = indexed(20)
     for partitions in ((0.8, 0.1, 0.2), (0.5, 0.2, 0.2), (80, 10, 10)):
@@ -483,7 +493,8 @@ def test_tdt_rejects_bad_sum(student):
                            f"{sum(partitions):g},")
 
 
-@graded("train_dev_test_split: raises ValueError for a negative partition, even when they sum to 1", points=1)
+@graded("train_dev_test_split: raises ValueError for a negative partition, even when they sum to 1",
+        points=1, core=False)
 def test_tdt_rejects_negative(student):
     data, labels = indexed(20)
     for partitions in ((1.2, -0.1, -0.1), (0.6, 0.5, -0.1)):
@@ -516,7 +527,7 @@ def test_tdt_accepts_rounding(student):
                      mistakes=[(ROUNDED, {"train": rounded[0], "dev": rounded[1], "test": n - sum(rounded)})])
 
 
-@graded("train_dev_test_split: implemented without scikit-learn's or torch's splitters", points=1)
+@graded("train_dev_test_split: implemented without scikit-learn's or torch's splitters", points=1, core=False)
 def test_tdt_no_library_split(student):
     expect_no_banned_references(student, "train_dev_test_split")
     student.train_dev_test_split(*indexed(10), (0.8, 0.1, 0.1), SEED)
@@ -568,7 +579,7 @@ def folds_as_sets(folds):
     return frozenset(frozenset(val.tolist()) for _, val in folds)
 
 
-@graded("kfold_indices: returns k (train_idx, val_idx) pairs of 1-D integer numpy arrays", points=1)
+@graded("kfold_indices: returns k (train_idx, val_idx) pairs of 1-D integer numpy arrays", points=1, core=False)
 def test_kfold_types(student):
     kfold = student.kfold_indices
     for n, k in kfold_cases()[:6]:
@@ -616,7 +627,7 @@ def test_kfold_sizes(student):
                                f"{n % k} folds).", mistake=LAST_FOLD_REMAINDER if last_takes_rest else None)
 
 
-@graded("kfold_indices: the same seed gives the same folds, different seeds different ones", points=2)
+@graded("kfold_indices: the same seed gives the same folds, different seeds different ones", points=2, core=False)
 def test_kfold_seeded(student):
     n, k = 40, 4  # 40 indices in 4 folds of 10: about 2e20 partitions, so correct seeds never collide
     kfold = student.kfold_indices
@@ -634,7 +645,7 @@ def test_kfold_seeded(student):
                                                             f"seed={second}", "different seeds", FIXED_SEED)
 
 
-@graded("kfold_indices: without a seed, every call draws fresh folds", points=1)
+@graded("kfold_indices: without a seed, every call draws fresh folds", points=1, core=False)
 def test_kfold_fresh_without_seed(student):
     n, k = 40, 4  # as in test_kfold_seeded: correct folds never repeat
     kfold = student.kfold_indices
@@ -680,13 +691,13 @@ def test_kfold_random_folds(student):
                     alternatives=[(SEQUENTIAL_FOLDS, 1.0)])
 
 
-@graded("kfold_indices: raises ValueError for k < 2 or k > n", points=1)
+@graded("kfold_indices: raises ValueError for k < 2 or k > n", points=1, core=False)
 def test_kfold_rejects_bad_k(student):
     for n, k in ((10, 1), (10, 0), (10, 11), (3, 5)):
         expect_raises(ValueError, student.kfold_indices, n, k, call=f"kfold_indices({n}, {k})")
 
 
-@graded("kfold_indices: implemented without scikit-learn's splitters", points=1)
+@graded("kfold_indices: implemented without scikit-learn's splitters", points=1, core=False)
 def test_kfold_no_library_split(student):
     expect_no_banned_references(student, "kfold_indices")
     student.kfold_indices(10, 5, SEED)

@@ -48,6 +48,15 @@ def train_test_split(data, labels, train_prop=0.8, seed=None):
     train, test = order[:n_train], order[n_train:]
     return take(data, train), take(data, test), take(labels, train), take(labels, test)
 '''),
+    "train_test_split_test_rounds_down": Mistake(function="train_test_split", source='''\
+def train_test_split(data, labels, train_prop=0.8, seed=None):
+    if not 0 < train_prop < 1:
+        raise ValueError(f"train_prop must be a proportion between 0 and 1, but got {train_prop}")
+    n_test = int(len(labels) * (1 - train_prop))  # MISTAKE: 1 - 0.8 is 0.19999999999999996, so train gets the rest
+    order = shuffled_indices(len(labels), seed)
+    train, test = order[n_test:], order[:n_test]
+    return take(data, train), take(data, test), take(labels, train), take(labels, test)
+'''),
     "train_test_split_ignores_seed": Mistake(function="train_test_split", source='''\
 def train_test_split(data, labels, train_prop=0.8, seed=None):
     if not 0 < train_prop < 1:
