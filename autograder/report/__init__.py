@@ -51,9 +51,9 @@ class Report:
     @classmethod
     def ungraded(cls, assignment: str, title: str, submission: str, tests, sentence: str,
                  status: str = FAILED) -> "Report":
-        """Every test in `tests` at 0 with `sentence`: why the submission could not be graded."""
+        """Every test in `tests` at 0 with `sentence`: why the submission could not be graded (a note if no test)."""
         results = tuple(dataclasses.replace(test, score=0.0, status=status, feedback=sentence) for test in tests)
-        return cls(assignment, title, submission, results)
+        return cls(assignment, title, submission, results, notes=() if results else (sentence,))
 
     @classmethod
     def from_dict(cls, data: dict) -> "Report":

@@ -33,28 +33,32 @@ CUT = " [... {count} characters cut ...] "
 NOTES_CUT = "{count} more notes were cut; fix the ones above first."
 
 _LINE_BREAKS = re.compile("\r\n|[\t\n\x0b\x0c\r\x1c-\x1e\x85\u2028\u2029]")
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 _MARKDOWN_MARKUP = re.compile(r"[\\`*\[\]<>|~&#$]|(?<![^\W_])_|_(?![^\W_])")
-_BLOCK_START = re.compile(r"^(\s*)(?:([-+=])|(\d+)([.)]))")
+_BLOCK_START = re.compile(r"^()(?:([-+=])|(\d+)([.)]))")
 _FORMULA_START = re.compile(r"^\s*[=+\-@]")
 
 
 def shown(report: Report) -> Report:
-    """Return the report as it may be shown: each sentence, note and the file name cut, at most MAX_NOTES notes."""
+    """Return the report as it may be shown: each sentence, note and the file name cut, at most MAX_NOTES notes.
+
+    Showing a shown report changes nothing, so each renderer may call it whoever called it before.
+    """
     results = tuple(dataclasses.replace(result, feedback=cut(result.feedback, MAX_SENTENCE, SENTENCE_TAIL))
                     for result in report.results)
-    notes = [cut(note, MAX_NOTE) for note in report.notes[:MAX_NOTES]]
-    if len(report.notes) > MAX_NOTES:
-        notes.append(NOTES_CUT.format(count=len(report.notes) - MAX_NOTES))
+    notes = list(report.notes)
+    if len(notes) > MAX_NOTES:  # the line saying so counts as one of them
+        notes[MAX_NOTES - 1:] = [NOTES_CUT.format(count=len(notes) - MAX_NOTES + 1)]
+    notes = [cut(note, MAX_NOTE) for note in notes]
     return dataclasses.replace(report, submission=cut(report.submission, MAX_NAME), results=results,
                                notes=tuple(notes))
 
 
 def cut(text: str, limit: int, tail: int = 0) -> str:
-    """Shorten `text` to about `limit` characters, keeping its start (and `tail` characters of its end)."""
+    """Shorten `text` to at most `limit` characters, keeping its start (and `tail` characters of its end)."""
     if len(text) <= limit:
         return text
-    head = limit - tail
+    head = limit - tail - len(CUT.format(count=len(text)))
     return text[:head] + CUT.format(count=len(text) - head - tail) + (text[len(text) - tail:] if tail else "")
 
 
@@ -65,8 +69,11 @@ def inert(text: str, newlines: bool = False) -> str:
 
 
 def markdown(text: str) -> str:
-    """Make `text` literal in Markdown: inert, every markup character escaped, so it renders as written."""
-    escaped = _MARKDOWN_MARKUP.sub(r"\\\g<0>", inert(text))
+    """Make `text` literal in Markdown: inert, every markup character escaped, so it renders as written.
+
+    Spaces at either end go: leading ones could start an indented code block in a list item.
+    """
+    escaped = _MARKDOWN_MARKUP.sub(r"\\\g<0>", inert(text).strip())
     return _BLOCK_START.sub(lambda m: m[1] + ("\\" + m[2] if m[2] else m[3] + "\\" + m[4]), escaped, count=1)
 
 

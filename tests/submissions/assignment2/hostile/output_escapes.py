@@ -4,7 +4,7 @@ l1_reg raises an exception whose message moves the terminal's cursor, clears the
 clipboard (OSC 52), rings the bell and reverses the text direction (U+202E); l2_reg returns a dict whose
 keys carry the same sequences (the feedback names a dict's keys); dropout raises a message that is a fake
 Markdown heading, a table row, a link and a <script>; Dropout raises one starting with CSV formula
-characters. The grader must show each of them inert: no control character or bidi override in any output,
+characters; regularized_loss raises an exception whose very type name carries them. The grader must show each of them inert: no control character or bidi override in any output,
 the Markdown text escaped, the HTML escaped, no CSV cell starting with a formula character.
 """
 
@@ -40,4 +40,4 @@ class Dropout(nn.Module):
 
 
 def regularized_loss(output, target, model, criterion, lambda1=0.0, lambda2=0.0):
-    raise RuntimeError(TERMINAL + MARKDOWN)
+    raise type("Error" + TERMINAL, (Exception,), {})(TERMINAL + MARKDOWN)  # the type's name too
