@@ -15,7 +15,8 @@ kills its workers, and each worker's zygote and children follow (each has the
 kernel's parent-death signal), then removes the batch's temporary folder, which
 holds the unpacked upload and every sandbox's scratch. Workers sit in a process
 group of their own, so a Ctrl-C reaches only the coordinator, which decides; and
-they die with the coordinator even when it is SIGKILLed. Workers start with
+they die with the coordinator even when it is SIGKILLed; the temporary folder
+of a coordinator killed so is removed by the next batch. Workers start with
 grader_environment(): each forks a zygote whose children could read every byte
 the worker inherited, so nothing secret of the instructor's environment goes in.
 """
@@ -27,6 +28,7 @@ import importlib
 import json
 import multiprocessing
 import os
+import shutil
 import signal
 import tempfile
 import threading
@@ -44,6 +46,7 @@ from autograder.report import ERROR, Report
 from autograder.sandbox.environment import grader_environment
 
 GRADE_FILE = "grade.json"
+WORKDIR_PREFIX = "grade-batch-"  # then the coordinator's pid: a folder whose coordinator is gone is left over
 SANDBOXES = "sandboxes"  # in the batch's temporary folder: the scratch of every worker's sandbox
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 PR_SET_PDEATHSIG = 1
@@ -78,7 +81,7 @@ def run_batch(assignment: Assignment, submissions: Path, out: Path, jobs: int = 
 
     if out.resolve().is_relative_to(submissions.resolve()):
         raise BatchInputError(OUT_INSIDE.format(out=out, submissions=submissions))
-    with _stopped_by_signals(), tempfile.TemporaryDirectory(prefix="grade-batch-") as workdir:
+    with _stopped_by_signals(), _workdir() as workdir:
         entries = discover(submissions, assignment.module, Path(workdir))
         if on_start:
             on_start(len(entries))
@@ -143,10 +146,11 @@ def _grade_in_workers(assignment, entries, out, workdir, jobs, fingerprint, on_d
     initargs = (os.getpid(), assignment.name, str(assignment.course), timeout, str(workdir / SANDBOXES))
     while entries:
         context = multiprocessing.get_context("spawn")  # fresh workers: nothing inherited from the coordinator
-        pool = ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=context, initializer=_start_worker,
-                                   initargs=initargs)
+        pool = None
         try:
-            with _environment(environment):  # workers are started as tasks are submitted
+            with _environment(environment):  # for the pool's helper process and the workers, started on submission
+                pool = ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=context, initializer=_start_worker,
+                                           initargs=initargs)
                 running = {pool.submit(_grade_one, entry, str(out), fingerprint): entry for entry in entries}
             _import_charts_meanwhile()
             entries = _collect(running, attempts, assignment, out, fingerprint, on_done)
@@ -154,7 +158,8 @@ def _grade_in_workers(assignment, entries, out, workdir, jobs, fingerprint, on_d
             _kill_workers()
             raise
         finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _collect(running: dict, attempts: dict[str, int], assignment, out, fingerprint, on_done) -> list[Entry]:
@@ -199,6 +204,27 @@ def _stopped_by_signals():
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
+
+
+def _workdir() -> tempfile.TemporaryDirectory:
+    """Make the batch's temporary folder, first removing those of batches killed outright (SIGKILL leaves no
+    chance to clean up, and they hold students' files)."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{WORKDIR_PREFIX}*-*"):
+        coordinator = folder.name.removeprefix(WORKDIR_PREFIX).split("-", 1)[0]
+        if coordinator.isdigit() and not _running(int(coordinator)):
+            shutil.rmtree(folder, ignore_errors=True)
+    return tempfile.TemporaryDirectory(prefix=f"{WORKDIR_PREFIX}{os.getpid()}-")
+
+
+def _running(pid: int) -> bool:
+    """Tell whether a process `pid` exists (whoever's it is)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        pass
+    return True
 
 
 @contextlib.contextmanager
