@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import sys
+import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -269,6 +270,17 @@ def test_batch_shows_every_payload_inert_in_every_file_and_on_the_terminal(runne
         _assert_csv_safe(out / name)
     canvas = list(csv.reader((out / "grades_canvas.csv").open(newline="")))
     assert ["'" + inert(HOSTILE_CANVAS), "4242"] in [row[:2] for row in canvas]
+
+
+def test_a_refused_upload_names_its_member_inertly(runner, tmp_path):
+    archive = tmp_path / "upload.zip"
+    with zipfile.ZipFile(archive, "w") as bundle:
+        bundle.writestr("ada.py", REFERENCE.read_text())
+        bundle.writestr("../\x1b]52;c;eA==\x07\x1b[2J.py", "")
+    result = runner.invoke(grade, ["batch", "assignment2", str(archive), "--out", str(tmp_path / "out")])
+    assert result.exit_code == EXIT_USAGE
+    _assert_plain(result.output, "the terminal", newlines=True)
+    assert "../\\x1b]52;c;eA==\\x07\\x1b[2J.py" in result.output
 
 
 def test_batch_outputs_never_name_the_unpacking_folder_or_the_upload(runner, tmp_path):
