@@ -35,7 +35,7 @@ NOTES_CUT = "{count} more notes were cut; fix the ones above first."
 _LINE_BREAKS = re.compile("\r\n|[\t\n\x0b\x0c\r\x1c-\x1e\x85\u2028\u2029]")
 _UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 _MARKDOWN_MARKUP = re.compile(r"[\\`*\[\]<>|~&#$]|(?<![^\W_])_|_(?![^\W_])")
-_BLOCK_START = re.compile(r"^()(?:([-+=])|(\d+)([.)]))")
+_BLOCK_START = re.compile(r"^(?:[-+=]|\d+[.)])(?=\s|$)")  # what opens a list item or heading at a block's start
 _FORMULA_START = re.compile(r"^\s*[=+\-@]")
 
 
@@ -74,7 +74,7 @@ def markdown(text: str) -> str:
     Spaces at either end go: leading ones could start an indented code block in a list item.
     """
     escaped = _MARKDOWN_MARKUP.sub(r"\\\g<0>", inert(text).strip())
-    return _BLOCK_START.sub(lambda m: m[1] + ("\\" + m[2] if m[2] else m[3] + "\\" + m[4]), escaped, count=1)
+    return _BLOCK_START.sub(lambda marker: marker[0][:-1] + "\\" + marker[0][-1], escaped, count=1)
 
 
 def code(text: str) -> str:
