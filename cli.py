@@ -1,14 +1,30 @@
-"""The `grade` command: a thin layer over the `autograder` package."""
+"""The `grade` command: a thin layer over the `autograder` package.
+
+Whatever stops grading, `--results`/`--feedback` still get a results.json (and feedback.md) listing every
+test at 0 with the reason, so an LMS shows the student a sentence rather than a failed run. Everything
+printed passes through `autograder.report.safe.inert`: file names and messages can come from students.
+"""
+import dataclasses
 import sys
+import traceback
 from pathlib import Path
 
 import click
 
 from autograder.assignments import AssignmentError, load_assignment
+from autograder.report import ERROR, FAILED, Report
+from autograder.report.safe import inert
 
 EXIT_FAILURES = 1
 EXIT_USAGE = 2
 EXIT_GRADER = 3
+EXIT_SIGNALLED = 128  # plus the signal's number, as a shell reports a process a signal ended
+
+GRADER_FAILED = ("The grader itself failed, not because of your submission, so no test could run; please tell "
+                 "your instructor.")
+GRADING_FAILED = "Error: grading failed, not because of the submission: {error}"
+STOPPED = ("Stopped by {signal}: the students graded so far are kept in {out}; run the same command with --resume "
+           "to grade the rest.")
 
 
 timeout_option = click.option("--timeout", type=click.FloatRange(min=0.1),
@@ -18,6 +34,9 @@ timeout_option = click.option("--timeout", type=click.FloatRange(min=0.1),
 class UsageProblem(click.ClickException):
     """Bad input: exit 2 with a sentence saying how to fix it."""
     exit_code = EXIT_USAGE
+
+    def __init__(self, message: str):
+        super().__init__(inert(message))  # names a file or an archive member, which students chose
 
 
 class AssignmentFirst(click.Group):
@@ -60,16 +79,25 @@ def run(assignment, submission, results, feedback, timeout):
     from autograder.grading import GradingError, grade as grade_submission, start_sandbox
     from autograder.submission import SubmissionNotFound, find_submission
 
+    where = submission or Path.cwd()
     try:
         definition = load_assignment(assignment)
-        path = find_submission(submission or Path.cwd(), definition.module)
-    except (AssignmentError, SubmissionNotFound) as error:
+    except AssignmentError as error:
+        _write_outputs(Report.ungraded(assignment, "", where.name, (), str(error)), results, feedback)
+        raise UsageProblem(str(error)) from None
+    try:
+        path = find_submission(where, definition.module)
+    except SubmissionNotFound as error:
+        sentence = str(error).replace(str(where), where.name or str(where))  # the student's own names only
+        _write_outputs(_ungraded(definition, where.name, sentence), results, feedback)
         raise UsageProblem(str(error)) from None
     try:
         with start_sandbox(definition.course) as sandbox:
             report = grade_submission(definition, path, sandbox=sandbox, timeout=timeout)
-    except GradingError as error:
-        click.echo(f"Error: grading failed, not because of the submission: {error}", err=True)
+    except Exception as error:  # noqa: BLE001 -- whatever broke, the LMS still gets a results.json
+        _write_outputs(_ungraded(definition, path.name, GRADER_FAILED, ERROR), results, feedback)
+        detail = str(error) if isinstance(error, GradingError) else traceback.format_exc()
+        click.echo(inert(GRADING_FAILED.format(error=detail), newlines=True), err=True)
         sys.exit(EXIT_GRADER)
     _write_outputs(report, results, feedback)
     click.echo(_render(report), nl=False)
@@ -110,7 +138,7 @@ def batch(assignment, submissions, out, jobs, resume, timeout):
     Example: `grade batch assignment2 canvas_download.zip --out grades/ --resume`
     """
     from autograder.batch.discover import BatchInputError
-    from autograder.batch.engine import default_jobs, run_batch
+    from autograder.batch.engine import BatchStopped, default_jobs, run_batch
     from autograder.batch.progress import Progress
     from autograder.grading import GradingError
 
@@ -125,8 +153,13 @@ def batch(assignment, submissions, out, jobs, resume, timeout):
     except BatchInputError as error:
         raise UsageProblem(str(error)) from None
     except GradingError as error:
-        click.echo(f"Error: grading stopped, not because of the submissions: {error}", err=True)
+        click.echo(inert(f"Error: grading stopped, not because of the submissions: {error}", newlines=True),
+                   err=True)
         sys.exit(EXIT_GRADER)
+    except BatchStopped as stop:
+        click.echo(progress.finish())
+        click.echo(STOPPED.format(signal=stop, out=out), err=True)
+        sys.exit(EXIT_SIGNALLED + stop.signal)
     click.echo(progress.finish())
     click.echo(f"Wrote {out / 'grades.csv'}, {out / 'grades_canvas.csv'}, {out / 'summary.html'} and a folder "
                f"per student.")
@@ -142,6 +175,21 @@ def _write_outputs(report, results: Path | None, feedback: Path | None) -> None:
     if feedback:
         write_results(report, feedback / "results.json")
         write_atomically(feedback / "feedback.md", markdown.render(report))
+
+
+def _ungraded(definition, submission: str, sentence: str, status: str = FAILED) -> Report:
+    """Every test of the assignment at 0 with `sentence`; the public tests alone if the hidden suite is broken."""
+    from autograder.grading import GradingError, TestSuite
+
+    for include_hidden in (True, False):
+        try:
+            suite = TestSuite(definition, include_hidden)
+        except GradingError:
+            continue
+        report = Report.ungraded(definition.name, definition.title, submission, suite.listing(), sentence, status)
+        hidden = (0, 0.0) if suite.run_hidden else (definition.hidden_tests, definition.hidden_points)
+        return dataclasses.replace(report, hidden_not_run=hidden)
+    return Report.ungraded(definition.name, definition.title, submission, (), sentence, status)
 
 
 def _render(report) -> str:

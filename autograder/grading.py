@@ -84,7 +84,7 @@ def grade(assignment: Assignment, submission_path: Path, *, sandbox: Sandbox | N
         if own_sandbox:
             sandbox.close()
     hidden_not_run = (0, 0.0) if suite.run_hidden else (assignment.hidden_tests, assignment.hidden_points)
-    return Report(assignment=assignment.name, title=assignment.title, submission=str(submission_path),
+    return Report(assignment=assignment.name, title=assignment.title, submission=submission_path.name,
                   results=tuple(results), notes=tuple(notes), layers=tuple(student.layers),
                   duration=time.monotonic() - started, hidden_not_run=hidden_not_run)
 

@@ -13,13 +13,17 @@ import pytest
 from click.testing import CliRunner
 
 from autograder.assignments import COURSE_VARIABLE
+from autograder.batch.discover import LINKED
+from autograder.batch.engine import load_graded
+from autograder.sandbox.remote import DEFAULT_BUDGET
 from cli import grade
 from conftest import PROJECT, SUBMISSIONS
 from submissions.assignment2.mistakes import MISTAKES
 from submissions.mutations import with_mistakes
 
 REFERENCE = PROJECT / "reference" / "assignment2" / "regularization.py"
-GRADE = Path(sys.executable).with_name("grade")
+HOSTILE = SUBMISSIONS / "assignment2" / "hostile"
+GRADE = [sys.executable, str(PROJECT / "cli.py")]  # this worktree's command, whichever the venv installed
 
 
 def make_class(folder: Path) -> dict[str, Path]:
@@ -83,7 +87,7 @@ def test_grades_csv_has_the_documented_columns(tmp_path, batch_env, grade_as):
 def test_a_killed_batch_resumes_to_the_grades_of_an_uninterrupted_one(tmp_path, batch_env):
     make_class(tmp_path / "class")
     uninterrupted, resumed = tmp_path / "uninterrupted", tmp_path / "resumed"
-    command = [str(GRADE), "batch", "assignment2", str(tmp_path / "class"), "--jobs", "1", "--out"]
+    command = [*GRADE, "batch", "assignment2", str(tmp_path / "class"), "--jobs", "1", "--out"]
     subprocess.run([*command, str(uninterrupted)], env=batch_env, check=True, capture_output=True)
 
     killed = subprocess.Popen([*command, str(resumed)], env=batch_env, start_new_session=True,
@@ -151,3 +155,37 @@ def test_a_broken_hidden_suite_stops_the_batch_with_the_reason(tmp_path, course,
                                         "--jobs", "1"])
     assert result.exit_code == 3
     assert "could not be collected" in result.output and "test_regularization.py" in result.output
+
+
+def test_a_link_to_the_reference_is_a_problem_for_its_student_not_a_full_score(tmp_path, batch_env):
+    paths = make_class(tmp_path / "class")
+    (tmp_path / "class" / "zed.py").symlink_to(REFERENCE)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(grade, ["batch", "assignment2", str(tmp_path / "class"), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = {row["student"]: row for row in csv.DictReader((out / "grades.csv").open())}
+    assert sorted(rows) == sorted([*paths, "zed"]) and float(rows["zed"]["score"]) == 0
+    feedback = {test["output"] for test in json.loads((out / "zed" / "results.json").read_text())["tests"]}
+    assert feedback == {LINKED.format(name="zed.py")}
+
+
+def test_a_submission_crashing_every_call_costs_its_classmates_nothing(tmp_path, batch_env, grade_as):
+    folder = tmp_path / "class"
+    folder.mkdir()
+    classmates = {"ada": REFERENCE.read_text(),
+                  "cyd": with_mistakes(REFERENCE.read_text(), [MISTAKES["dropout_no_rescale"]])}
+    for student, text in {**classmates, "bea": (HOSTILE / "output_crash_every_call.py").read_text()}.items():
+        (folder / f"{student}.py").write_text(text)
+    out = tmp_path / "out"
+    # One worker: cyd is graded after bea, by the same worker and zygote.
+    result = CliRunner().invoke(grade, ["batch", "assignment2", str(folder), "--out", str(out), "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    for student in classmates:
+        alone = grade_as("assignment2", folder / f"{student}.py")
+        batched = load_graded(out, student)
+        assert [(r.name, r.score, r.feedback) for r in batched.results] == \
+            [(r.name, r.score, r.feedback) for r in alone.results], student
+    hostile = load_graded(out, "bea")
+    assert hostile.score == 0 and all("segmentation fault" in r.feedback or "was not run" in r.feedback
+                                      for r in hostile.results), {r.feedback for r in hostile.results}
+    assert hostile.duration < DEFAULT_BUDGET + 30, hostile.duration  # its own budget, plus loading

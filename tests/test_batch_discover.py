@@ -16,6 +16,8 @@ from autograder.batch.discover import (
     COLLISION,
     INSTALL_BATCH,
     LINK_MEMBER,
+    LINK_UPLOAD,
+    LINKED,
     NOT_A_FOLDER,
     NOT_FOUND,
     NOTHING_FOUND,
@@ -148,6 +150,59 @@ def test_a_zip_holding_a_symbolic_link_is_refused(tmp_path):
     with pytest.raises(BatchInputError, match="symbolic link") as refusal:
         discover(archive, MODULE, tmp_path / "work")
     assert str(refusal.value) == LINK_MEMBER.format(path=archive, member="alice.py")
+
+
+def test_links_are_never_followed_each_is_its_students_problem(tmp_path):
+    secret = make(tmp_path / "instructor", {"regularization.py": CODE, "alice/regularization.py": CODE})
+    root = make(tmp_path / "uploads", {"bob.py": CODE, "dave/regularization.py": CODE,
+                                       "erin/notes.txt": "", "gus/regularization.py": CODE})
+    (root / "alice.py").symlink_to(secret / "regularization.py")  # a file at the top
+    (root / "carol").symlink_to(secret / "alice")  # a student's folder
+    (root / "erin" / "regularization.py").symlink_to(secret / "regularization.py")  # inside a folder
+    (root / "doejane_12345_67890_regularization.py").symlink_to(secret / "regularization.py")  # Canvas
+    (root / "frank.py").symlink_to(tmp_path / "nowhere.py")  # dangling
+    assert found(discover(root, MODULE, tmp_path / "work"), root) == [
+        ("12345", None, LINKED.format(name="regularization.py"), "doejane"),
+        ("alice", None, LINKED.format(name="alice.py"), ""),
+        ("bob", "bob.py", None, ""),
+        ("carol", None, LINKED.format(name="carol"), ""),
+        ("dave", "dave/regularization.py", None, ""),
+        ("erin", None, LINKED.format(name="erin/regularization.py"), ""),
+        ("frank", None, LINKED.format(name="frank.py"), ""),
+        ("gus", "gus/regularization.py", None, ""),
+    ]
+
+
+def test_a_gradescope_export_holding_links_gives_those_submitters_a_problem(tmp_path):
+    secret = make(tmp_path / "instructor", {"regularization.py": CODE})
+    root = make(tmp_path / "export", {"submission_metadata.yml": GRADESCOPE_METADATA,
+                                      "submission_101/regularization.py": CODE})
+    (root / "submission_102").symlink_to(secret)
+    (root / "submission_103").mkdir()
+    (root / "submission_103" / "regularization.py").symlink_to(secret / "regularization.py")
+    entries = {entry.student: entry.problem for entry in discover(root, MODULE, tmp_path / "work")}
+    assert entries == {"1815": None, "charles@example.edu": None,
+                       "1906": LINKED.format(name="submission_102"),
+                       "Alan Turing": LINKED.format(name="submission_103/regularization.py")}
+
+
+def test_an_upload_that_is_itself_a_link_is_refused_saying_where_it_points(tmp_path):
+    real = make(tmp_path / "uploads", {"alice.py": CODE})
+    (tmp_path / "latest").symlink_to(real)
+    with pytest.raises(BatchInputError) as refusal:
+        discover(tmp_path / "latest", MODULE, tmp_path / "work")
+    assert str(refusal.value) == LINK_UPLOAD.format(path=tmp_path / "latest", target=real)
+    (real / "submission_metadata.yml").symlink_to(tmp_path / "elsewhere.yml")
+    with pytest.raises(BatchInputError, match="submission_metadata.yml is a symbolic link"):
+        discover(real, MODULE, tmp_path / "work")
+
+
+def test_a_lone_linked_folder_is_not_stepped_into(tmp_path):
+    secret = make(tmp_path / "instructor", {"alice/regularization.py": CODE, "bob.py": CODE})
+    root = tmp_path / "uploads"
+    root.mkdir()
+    (root / "class").symlink_to(secret)
+    assert found(discover(root, MODULE, tmp_path / "work"), root) == [("class", None, LINKED.format(name="class"), "")]
 
 
 def test_a_zip_too_big_or_too_crowded_is_refused(tmp_path, monkeypatch):

@@ -145,7 +145,8 @@ def test_summary_gives_mean_median_pass_rates_and_who_could_not_be_graded(graded
     text = markdown.read_text()
     assert "5 submissions graded; mean score 1.6 of 6.5, median 0. 2 could not be graded: see the end." in text
     assert f"| 1 | {ZEROES} | 1 of 4 | 25% |" in text
-    assert "| 3 | l1_penalty: sums \\|p\\| over <all> parameters | 2 of 4 | 50% |" in text  # | would split the cell
+    # | would split the cell, <all> would be read as an HTML tag
+    assert "| 3 | l1_penalty: sums \\|p\\| over \\<all\\> parameters | 2 of 4 | 50% |" in text
     assert text.endswith(f"## Could not be graded\n\n- dave: {NOT_LOADED}\n- eve: Internal grading error: boom\n")
     assert f"<li>dave: {html.escape(NOT_LOADED)}</li>" in page.read_text()
     assert '<td class="number">1 of 4</td>' in page.read_text()

@@ -79,7 +79,7 @@ def test_feedback_folder_gets_results_and_markdown(runner, tmp_path):
     assert result.exit_code == 1
     markdown = (folder / "feedback.md").read_text()
     assert markdown.startswith("# assignment2: ")
-    assert "partial.py does not define `dropout`." in markdown
+    assert "partial.py does not define \\`dropout\\`." in markdown  # student text: Markdown shown as written
     assert json.loads((folder / "results.json").read_text())["score"] > 0
 
 

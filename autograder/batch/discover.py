@@ -32,9 +32,14 @@ Decisions:
 - A lone folder at the top is stepped into unless it holds `<module>.py` or `<module>.ipynb` itself: then
   it is one student's folder. So a batch of one student whose file is misnamed reads as layout (a).
 - Problem sentences name paths relative to the upload: the unpacking folder means nothing to a student.
+- Symbolic links are never followed: a link where a student's file or folder should be (at the top, inside
+  a student's folder, in a Canvas download or a Gradescope export) is that student's problem, so a link to
+  the reference solution is never graded as anyone's work; a zip holding a link, an upload that is itself a
+  link, or a link for the Gradescope metadata is refused whole.
 """
 import dataclasses
 import importlib
+import os
 import re
 import shutil
 import stat
@@ -66,6 +71,9 @@ UNSAFE_CHARACTERS = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
 
 INSTALL_BATCH = "{package} is needed to {purpose}; install it with: pip install -e '.[batch]'"
 NOT_FOUND = "There is no folder or .zip file {path}."
+LINK_UPLOAD = ("{path} is a symbolic link (to {target}); links are never followed, so give the folder or .zip "
+               "file itself.")
+LINKED = "{name} is a symbolic link, which the grader never follows; hand in the file itself."
 NOT_A_FOLDER = ("{path} is neither a folder nor a .zip file; give the folder of submissions or the .zip "
                 "downloaded from Canvas or Gradescope.")
 BAD_ZIP = "{path} cannot be unpacked ({error}); download it again."
@@ -100,6 +108,8 @@ class BatchInputError(Exception):
 
 def discover(submissions: Path, module: str, workdir: Path) -> list[Entry]:
     """Return one Entry per student in `submissions`, sorted by student id, whatever the LMS's layout."""
+    if submissions.is_symlink():
+        raise BatchInputError(LINK_UPLOAD.format(path=submissions, target=os.readlink(submissions)))
     if submissions.is_dir():
         root = submissions
     elif submissions.is_file() and submissions.suffix.lower() == ".zip":
@@ -109,6 +119,9 @@ def discover(submissions: Path, module: str, workdir: Path) -> list[Entry]:
     else:
         raise BatchInputError(NOT_FOUND.format(path=submissions))
     root = _unwrap(root, module)
+    if (root / GRADESCOPE_METADATA).is_symlink():
+        path = root / GRADESCOPE_METADATA
+        raise BatchInputError(LINK_UPLOAD.format(path=path, target=os.readlink(path)))
     if (root / GRADESCOPE_METADATA).is_file():
         entries = _gradescope_entries(root, module)
     else:
@@ -130,7 +143,7 @@ def _unpack(archive: Path, target: Path) -> Path:
     """Unpack `archive` into `target`, refusing archives that would write elsewhere or fill the disk."""
     if target.exists():
         shutil.rmtree(target)
-    target.mkdir(parents=True)
+    target.mkdir(parents=True, mode=0o700)  # its parent lets sandboxed children through to their scratch
     try:
         with zipfile.ZipFile(archive) as bundle:
             _check_members(archive, bundle.infolist())
@@ -201,7 +214,7 @@ def _unwrap(root: Path, module: str) -> Path:
     """Step into lone wrapping folders, so a zipped folder of submissions reads like the folder itself."""
     for _ in range(MAX_WRAPPERS):
         items = [item for item in root.iterdir() if not _is_not_a_submission(item)]
-        lone = items[0] if len(items) == 1 and items[0].is_dir() else None
+        lone = items[0] if len(items) == 1 and items[0].is_dir() and not items[0].is_symlink() else None
         if lone is None or (root / GRADESCOPE_METADATA).is_file():
             break
         if any((lone / f"{module}{suffix}").is_file() for suffix in SUFFIXES):
@@ -216,7 +229,7 @@ def _top_level_entries(root: Path, module: str) -> list[Entry]:
     for item in sorted(root.iterdir()):
         if _is_system(item.name):
             continue
-        match = CANVAS_NAME.fullmatch(item.name) if item.is_file() else None
+        match = CANVAS_NAME.fullmatch(item.name) if item.is_file() or item.is_symlink() else None
         if match:  # before the notes: a Canvas student who uploaded only README.md still gets an entry
             canvas.setdefault(match["user"], []).append((match, item))
         elif _is_not_a_submission(item):
@@ -246,7 +259,10 @@ def _pick(student: str, files: list[tuple[Path, str]], name: str = "") -> Entry:
     gradable = [(path, label) for path, label in files if path.suffix.lower() in SUFFIXES]
     origin = ", ".join(path.name for path, _ in gradable or files)
     if len(gradable) == 1:
-        return Entry(student, gradable[0][0], None, origin, name)
+        path, label = gradable[0]
+        if path.is_symlink():
+            return Entry(student, None, LINKED.format(name=label), origin, name)
+        return Entry(student, path, None, origin, name)
     if gradable:
         problem = SEVERAL_FILES.format(names=", ".join(label for _, label in gradable))
     else:
@@ -256,11 +272,16 @@ def _pick(student: str, files: list[tuple[Path, str]], name: str = "") -> Entry:
 
 def _folder_entry(student: str, folder: Path, module: str, root: Path, name: str = "") -> Entry:
     """Find the submission in a student's folder; when there is none, find_submission's sentence is the problem."""
+    origin = folder.relative_to(root).as_posix() + "/"
+    if folder.is_symlink():
+        return Entry(student, None, LINKED.format(name=origin.rstrip("/")), origin, name)
     try:
         path = find_submission(folder, module)
     except SubmissionNotFound as error:
         problem = str(error).replace(f"{root}/", "")
-        return Entry(student, None, problem, folder.relative_to(root).as_posix() + "/", name)
+        return Entry(student, None, problem, origin, name)
+    if path.is_symlink():
+        return Entry(student, None, LINKED.format(name=path.relative_to(root).as_posix()), origin, name)
     return Entry(student, path, None, path.relative_to(root).as_posix(), name)
 
 

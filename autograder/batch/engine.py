@@ -9,13 +9,27 @@ Each student's files are written atomically as soon as they are graded, and
 grade.json goes last: it records the submission's content hash and the test
 suite's fingerprint, so `resume` skips exactly the students already graded with
 this suite, whatever killed the previous run.
+
+Stopping: SIGTERM, SIGINT or SIGHUP to the coordinator raises BatchStopped in it; it
+kills its workers, and each worker's zygote and children follow (each has the
+kernel's parent-death signal), then removes the batch's temporary folder, which
+holds the unpacked upload and every sandbox's scratch. Workers sit in a process
+group of their own, so a Ctrl-C reaches only the coordinator, which decides; and
+they die with the coordinator even when it is SIGKILLed; the temporary folder
+of a coordinator killed so is removed by the next batch. Workers start with
+grader_environment(): each forks a zygote whose children could read every byte
+the worker inherited, so nothing secret of the instructor's environment goes in.
 """
+import contextlib
+import ctypes
 import dataclasses
 import hashlib
 import importlib
 import json
 import multiprocessing
 import os
+import shutil
+import signal
 import tempfile
 import threading
 import time
@@ -29,10 +43,17 @@ from autograder.batch.discover import BatchInputError, Entry, discover
 from autograder.exporters import write_atomically
 from autograder.grading import GradingError
 from autograder.report import ERROR, Report
+from autograder.sandbox.environment import grader_environment
 
 GRADE_FILE = "grade.json"
+WORKDIR_PREFIX = "grade-batch-"  # then the coordinator's pid: a folder whose coordinator is gone is left over
+SANDBOXES = "sandboxes"  # in the batch's temporary folder: the scratch of every worker's sandbox
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+PR_SET_PDEATHSIG = 1
+REACHABLE = 0o711  # children dropped to their own uid must pass through to their scratch, never list it
 OUT_INSIDE = ("--out {out} is inside the submissions folder {submissions}, where it would be taken for a student; "
               "choose a folder outside it.")
+GRADING_ERROR = "Internal grading error, not a fault of the submission: {type}: {error}"
 
 
 @dataclass(frozen=True)
@@ -44,6 +65,14 @@ class Outcome:
     skipped: bool  # already graded with this suite and this submission (resume)
 
 
+class BatchStopped(Exception):
+    """A signal stopped the batch; every student graded before it is kept, for --resume."""
+
+    def __init__(self, number: int):
+        super().__init__(signal.Signals(number).name)
+        self.signal = number
+
+
 def run_batch(assignment: Assignment, submissions: Path, out: Path, jobs: int = 1, resume: bool = False,
               on_start=None, on_done=None, timeout: float | None = None) -> list[tuple[str, Report]]:
     """Discover the class's submissions, grade them, then write grades.csv, its Canvas twin and the summary."""
@@ -52,23 +81,22 @@ def run_batch(assignment: Assignment, submissions: Path, out: Path, jobs: int = 
 
     if out.resolve().is_relative_to(submissions.resolve()):
         raise BatchInputError(OUT_INSIDE.format(out=out, submissions=submissions))
-    # The coordinator idles while workers grade: import the summary's charting meanwhile, not at the end.
-    threading.Thread(target=importlib.import_module, args=("matplotlib.figure",), daemon=True).start()
-    with tempfile.TemporaryDirectory(prefix="grade-batch-") as workdir:
+    with _stopped_by_signals(), _workdir() as workdir:
         entries = discover(submissions, assignment.module, Path(workdir))
         if on_start:
             on_start(len(entries))
-        graded = grade_class(assignment, entries, out, jobs, resume, on_done, timeout)
-    write_grades_csv(graded, out / "grades.csv")
-    write_canvas_csv(graded, {entry.student: entry.name for entry in entries}, assignment.title,
-                     out / "grades_canvas.csv")
-    write_summary(graded, assignment.title, out)
+        graded = grade_class(assignment, entries, out, Path(workdir), jobs, resume, on_done, timeout)
+        write_grades_csv(graded, out / "grades.csv")
+        write_canvas_csv(graded, {entry.student: entry.name for entry in entries}, assignment.title,
+                         out / "grades_canvas.csv")
+        write_summary(graded, assignment.title, out)
     return graded
 
 
-def grade_class(assignment: Assignment, entries: list[Entry], out: Path, jobs: int = 1, resume: bool = False,
-                on_done=None, timeout: float | None = None) -> list[tuple[str, Report]]:
-    """Grade every entry into `out`, `jobs` at a time; call `on_done(outcome)` as each finishes."""
+def grade_class(assignment: Assignment, entries: list[Entry], out: Path, workdir: Path, jobs: int = 1,
+                resume: bool = False, on_done=None, timeout: float | None = None) -> list[tuple[str, Report]]:
+    """Grade every entry into `out`, `jobs` at a time, the workers' scratch in `workdir`; call `on_done(outcome)`
+    as each finishes."""
     out.mkdir(parents=True, exist_ok=True)
     fingerprint = suite_fingerprint(assignment)
     pending = []
@@ -79,7 +107,7 @@ def grade_class(assignment: Assignment, entries: list[Entry], out: Path, jobs: i
         else:
             pending.append(entry)
     if pending:
-        _grade_in_workers(assignment, pending, out, jobs, fingerprint, on_done, timeout)
+        _grade_in_workers(assignment, pending, out, workdir, jobs, fingerprint, on_done, timeout)
     return [(entry.student, load_graded(out, entry.student)) for entry in entries]
 
 
@@ -107,35 +135,126 @@ def load_graded(out: Path, student: str) -> Report:
 
 # ---------------------------------------------------------------------------------------------- coordinator side
 
-def _grade_in_workers(assignment, entries, out, jobs, fingerprint, on_done, timeout) -> None:
+def _grade_in_workers(assignment, entries, out, workdir, jobs, fingerprint, on_done, timeout) -> None:
     """Run the pool; if a worker dies (never the student's doing: their code runs in the sandbox), start a new
     pool for what was left, and record a grading error for a student whose grading broke a worker twice."""
     attempts: dict[str, int] = {}
+    for folder in (workdir, workdir / SANDBOXES):
+        folder.mkdir(exist_ok=True)
+        folder.chmod(REACHABLE)
+    environment = {**grader_environment(), "TMPDIR": str(workdir)}  # a worker's stray temporary files go too
+    initargs = (os.getpid(), assignment.name, str(assignment.course), timeout, str(workdir / SANDBOXES))
     while entries:
-        broken = []
         context = multiprocessing.get_context("spawn")  # fresh workers: nothing inherited from the coordinator
-        with ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=context, initializer=_start_worker,
-                                 initargs=(assignment.name, str(assignment.course), timeout)) as pool:
-            running = {pool.submit(_grade_one, entry, str(out), fingerprint): entry for entry in entries}
-            while running:
-                done, _ = wait(running, return_when=FIRST_COMPLETED)
-                for future in done:
-                    entry, error = running.pop(future), future.exception()
-                    attempts[entry.student] = attempts.get(entry.student, 0) + 1
-                    if isinstance(error, BrokenProcessPool) and attempts[entry.student] < 2:
-                        broken.append(entry)
-                        continue
-                    if isinstance(error, GradingError):  # the suite itself is broken: no student can be graded
-                        raise error
-                    if error is not None:
-                        report = _error_report(assignment, entry, error)
-                        _store(out, entry, fingerprint, report)
-                        outcome = Outcome(entry.student, report.score, report.max_score, skipped=False)
-                    else:
-                        outcome = future.result()
-                    if on_done:
-                        on_done(outcome)
-        entries = broken
+        pool = None
+        try:
+            with _environment(environment):  # for the pool's helper process and the workers, started on submission
+                pool = ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=context, initializer=_start_worker,
+                                           initargs=initargs)
+                running = {pool.submit(_grade_one, entry, str(out), fingerprint): entry for entry in entries}
+            _import_charts_meanwhile()
+            entries = _collect(running, attempts, assignment, out, fingerprint, on_done)
+        except BaseException:  # a signal, or a broken suite: no worker may go on grading
+            _kill_workers()
+            raise
+        finally:
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _collect(running: dict, attempts: dict[str, int], assignment, out, fingerprint, on_done) -> list[Entry]:
+    """Wait for every task, storing an error report where one failed; return the entries a broken pool lost."""
+    broken = []
+    while running:
+        done, _ = wait(running, return_when=FIRST_COMPLETED)
+        for future in done:
+            entry, error = running.pop(future), future.exception()
+            attempts[entry.student] = attempts.get(entry.student, 0) + 1
+            if isinstance(error, BrokenProcessPool) and attempts[entry.student] < 2:
+                broken.append(entry)
+                continue
+            if isinstance(error, GradingError):  # the suite itself is broken: no student can be graded
+                raise error
+            if error is not None:
+                report = _error_report(assignment, entry, error)
+                _store(out, entry, fingerprint, report)
+                outcome = Outcome(entry.student, report.score, report.max_score, skipped=False)
+            else:
+                outcome = future.result()
+            if on_done:
+                on_done(outcome)
+    return broken
+
+
+@contextlib.contextmanager
+def _stopped_by_signals():
+    """Turn SIGTERM, SIGINT and SIGHUP into BatchStopped, so the batch unwinds through its clean-up."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread may handle signals; a caller in another thread keeps the defaults
+        return
+
+    def stop(number, _frame):
+        for other in STOP_SIGNALS:  # once is enough: the clean-up itself must not be interrupted
+            signal.signal(other, signal.SIG_IGN)
+        raise BatchStopped(number)
+
+    previous = {number: signal.signal(number, stop) for number in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+def _workdir() -> tempfile.TemporaryDirectory:
+    """Make the batch's temporary folder, first removing those of batches killed outright (SIGKILL leaves no
+    chance to clean up, and they hold students' files)."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{WORKDIR_PREFIX}*-*"):
+        coordinator = folder.name.removeprefix(WORKDIR_PREFIX).split("-", 1)[0]
+        if coordinator.isdigit() and not _running(int(coordinator)):
+            shutil.rmtree(folder, ignore_errors=True)
+    return tempfile.TemporaryDirectory(prefix=f"{WORKDIR_PREFIX}{os.getpid()}-")
+
+
+def _running(pid: int) -> bool:
+    """Tell whether a process `pid` exists (whoever's it is)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        pass
+    return True
+
+
+@contextlib.contextmanager
+def _environment(variables: dict[str, str]):
+    """Make `variables` the whole environment of the processes started inside, then restore this one's."""
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(variables)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def _import_charts_meanwhile() -> None:
+    """Import the summary's charting while workers grade (the coordinator idles), not at the end.
+
+    Started only once the workers are, so that no thread reads the environment while _environment swaps it.
+    """
+    threading.Thread(target=importlib.import_module, args=("matplotlib.figure",), daemon=True).start()
+
+
+def _kill_workers() -> None:
+    """Kill every worker now; its zygote and the zygote's children follow by their parent-death signal."""
+    workers = multiprocessing.active_children()  # the coordinator starts no other processes
+    for worker in workers:
+        worker.kill()
+    for worker in workers:
+        worker.join()
 
 
 def _already_graded(out: Path, entry: Entry, fingerprint: str) -> bool:
@@ -155,9 +274,8 @@ def _error_report(assignment: Assignment, entry: Entry, error: BaseException) ->
     """Every test listed at 0 as a grading error (rare: it imports the tests here, in the coordinator)."""
     from autograder.grading import list_tests
 
-    text = f"Internal grading error, not a fault of the submission: {type(error).__name__}: {error}"
-    results = tuple(dataclasses.replace(test, status=ERROR, feedback=text) for test in list_tests(assignment))
-    return Report(assignment.name, assignment.title, entry.origin, results)
+    text = GRADING_ERROR.format(type=type(error).__name__, error=error)
+    return Report.ungraded(assignment.name, assignment.title, entry.origin, list_tests(assignment), text, ERROR)
 
 
 # ---------------------------------------------------------------------------------------------- worker side
@@ -165,12 +283,16 @@ def _error_report(assignment: Assignment, entry: Entry, error: BaseException) ->
 _worker: dict = {}
 
 
-def _start_worker(assignment_name: str, course: str, timeout: float | None) -> None:
+def _start_worker(coordinator: int, assignment_name: str, course: str, timeout: float | None,
+                  scratch_root: str) -> None:
     """Start this worker's zygote, forked so that both share one import of torch, before any test is loaded."""
     from autograder.grading import TestSuite, start_sandbox
 
+    _die_with(coordinator)
+    os.setpgid(0, 0)  # out of the terminal's foreground group: a Ctrl-C or hang-up goes to the coordinator alone
     assignment = load_assignment(assignment_name, Path(course))
-    sandbox = start_sandbox(assignment.course, fork=True)  # before the suite loads any hidden test
+    # Forked before the suite loads any hidden test; its scratch in the batch's folder, removed with it.
+    sandbox = start_sandbox(assignment.course, fork=True, scratch_root=Path(scratch_root))
     _worker.update(assignment=assignment, sandbox=sandbox, timeout=timeout)
     try:
         _worker["suite"] = TestSuite(assignment)
@@ -197,8 +319,9 @@ def _grade_one(entry: Entry, out: str, fingerprint: str) -> Outcome:
 
 def _problem_report(assignment: Assignment, entry: Entry, started: float) -> Report:
     """Every test at 0 with the reason no submission could be graded."""
-    results = tuple(dataclasses.replace(test, feedback=entry.problem) for test in _worker["suite"].listing())
-    return Report(assignment.name, assignment.title, entry.origin, results, duration=time.monotonic() - started)
+    report = Report.ungraded(assignment.name, assignment.title, entry.origin, _worker["suite"].listing(),
+                             entry.problem)
+    return dataclasses.replace(report, duration=time.monotonic() - started)
 
 
 def _store(out: Path, entry: Entry, fingerprint: str, report: Report) -> None:
@@ -212,6 +335,19 @@ def _store(out: Path, entry: Entry, fingerprint: str, report: Report) -> None:
     stored = {"student": entry.student, "origin": entry.origin, "hash": content_hash(entry), "suite": fingerprint,
               "report": report.to_dict()}
     write_atomically(folder / GRADE_FILE, json.dumps(stored, indent=1) + "\n")
+
+
+def _die_with(coordinator: int) -> None:
+    """Have the kernel kill this worker when the coordinator dies, and exit now if it already has.
+
+    The signal comes when the thread that started the worker ends: the coordinator starts workers from its main
+    thread only.
+    """
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
+    if os.getppid() != coordinator:  # it died before the signal was asked for: nothing would ever come
+        os._exit(1)
 
 
 def default_jobs() -> int:

@@ -2,6 +2,8 @@
 import sys
 import time
 
+from autograder.report.safe import inert
+
 BAR_WIDTH = 28
 
 
@@ -28,7 +30,7 @@ class Progress:
                               f"{rate:.1f}/s  ETA {_clock(eta)} ")
         else:
             state = "already graded" if outcome.skipped else f"{outcome.score:g}/{outcome.max_score:g}"
-            self.stream.write(f"{self.done}/{self.total} {outcome.student}: {state} ({rate:.1f}/s, "
+            self.stream.write(f"{self.done}/{self.total} {inert(outcome.student)}: {state} ({rate:.1f}/s, "
                               f"ETA {_clock(eta)})\n")
         self.stream.flush()
 

@@ -10,7 +10,11 @@ def write_atomically(path: Path, text: str) -> None:
     """Write `text` to `path` so that a reader never sees half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(handle, "w") as file:
-        file.write(text)
-    os.chmod(temporary, READABLE)  # mkstemp's 0600 would hide grades from the instructor's other tools
-    os.replace(temporary, path)
+    try:
+        with os.fdopen(handle, "w") as file:
+            file.write(text)
+        os.chmod(temporary, READABLE)  # mkstemp's 0600 would hide grades from the instructor's other tools
+        os.replace(temporary, path)
+    except BaseException:  # a full disk, or a batch stopped by a signal: leave no half-written file behind
+        os.unlink(temporary)
+        raise

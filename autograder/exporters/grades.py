@@ -17,8 +17,10 @@ The Canvas file follows what Canvas itself exports from a gradebook, since an im
   so the title is written as given.
 - The second row is `Points Possible` with the maximum score, as in Canvas's exports; imports accept it
   and read it only when creating a new assignment.
-- Scores are plain decimal numbers. Both files are UTF-8 with "\\n" line ends and quoted as needed (test
-  names hold commas), and written atomically.
+- Scores are plain decimal numbers. Both files are UTF-8 with "\\n" line ends, every cell quoted, and
+  written atomically.
+- Ids and names come from students: each cell is made inert by `autograder.report.safe.csv_cell`, so none
+  starts a formula when the file is opened in a spreadsheet.
 """
 import csv
 import io
@@ -26,6 +28,7 @@ from pathlib import Path
 
 from autograder.exporters import write_atomically
 from autograder.report import Report
+from autograder.report.safe import csv_cell
 
 FIXED_COLUMNS = ["student", "score", "max_score"]
 CANVAS_COLUMNS = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
@@ -80,5 +83,7 @@ def points(value: float) -> str:
 def _csv_text(rows: list[list[str]]) -> str:
     """Quote rows as CSV in memory, so the file itself is written in one atomic step."""
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    # Every cell quoted: a spreadsheet splitting on `;` (as in many locales) still reads one cell per field.
+    csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL).writerows(
+        [csv_cell(cell) for cell in row] for row in rows)
     return buffer.getvalue()

@@ -49,6 +49,13 @@ class Report:
         return dataclasses.asdict(self)
 
     @classmethod
+    def ungraded(cls, assignment: str, title: str, submission: str, tests, sentence: str,
+                 status: str = FAILED) -> "Report":
+        """Every test in `tests` at 0 with `sentence`: why the submission could not be graded (a note if no test)."""
+        results = tuple(dataclasses.replace(test, score=0.0, status=status, feedback=sentence) for test in tests)
+        return cls(assignment, title, submission, results, notes=() if results else (sentence,))
+
+    @classmethod
     def from_dict(cls, data: dict) -> "Report":
         """Rebuild a report written by to_dict."""
         fields = {**data, "results": tuple(TestResult(**result) for result in data["results"]),

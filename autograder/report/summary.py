@@ -6,11 +6,11 @@
 
 Both files say the same, from the same blocks: how many submissions were graded, the mean and median score,
 a score histogram, each test's pass rate (a chart and a table, in report order), the most frequent known
-mistakes, and who could not be graded and why. matplotlib (the `batch` extra) is imported lazily and used
-through Figure objects, whose savefig renders with Agg: no pyplot, so no global backend and no display.
+mistakes, and who could not be graded and why. matplotlib is imported lazily and used through Figure
+objects, whose savefig renders with Agg: no pyplot, so no global backend and no display. Student ids and
+sentences come from students: each block's text is made inert for Markdown or HTML as it is written.
 """
 import base64
-import html
 import io
 import math
 import statistics
@@ -18,10 +18,10 @@ import textwrap
 from collections import Counter
 from pathlib import Path
 
-from autograder.batch.discover import import_extra
 from autograder.exporters import write_atomically
 from autograder.exporters.grades import ordered_test_names
 from autograder.report import ERROR, PASSED, Report
+from autograder.report.safe import html_text, markdown, shown
 
 FILES_FOLDER = "summary_files"
 HISTOGRAM, PASS_RATES = "histogram.png", "pass_rates.png"
@@ -59,7 +59,7 @@ img {{ max-width: 100%; }}
 
 def write_summary(graded: list[tuple[str, Report]], assignment_title: str, out_dir: Path) -> tuple[Path, Path]:
     """Write summary.md (charts in summary_files/) and a self-contained summary.html; return both paths."""
-    import_extra("matplotlib", "matplotlib", "draw the summary's charts")
+    graded = [(student, shown(report)) for student, report in graded]
     rates = _pass_rates(graded)
     images = {HISTOGRAM: _histogram_png(graded), PASS_RATES: _pass_rates_png(rates)}
     (out_dir / FILES_FOLDER).mkdir(parents=True, exist_ok=True)
@@ -68,7 +68,7 @@ def write_summary(graded: list[tuple[str, Report]], assignment_title: str, out_d
     blocks = _sections(graded, assignment_title, rates)
     markdown_path, html_path = out_dir / "summary.md", out_dir / "summary.html"
     write_atomically(markdown_path, _markdown(blocks))
-    write_atomically(html_path, PAGE.format(title=html.escape(f"Summary: {assignment_title}"),
+    write_atomically(html_path, PAGE.format(title=html_text(f"Summary: {assignment_title}"),
                                             body=_html(blocks, images)))
     return markdown_path, html_path
 
@@ -198,18 +198,18 @@ def _markdown(blocks: list[tuple]) -> str:
     parts = []
     for kind, *content in blocks:
         if kind == "heading":
-            parts.append("#" * content[0] + " " + content[1])
+            parts.append("#" * content[0] + " " + markdown(content[1]))
         elif kind == "paragraph":
-            parts.append(content[0])
+            parts.append(markdown(content[0]))
         elif kind == "image":
-            parts.append(f"![{content[1]}]({FILES_FOLDER}/{content[0]})")
+            parts.append(f"![{markdown(content[1])}]({FILES_FOLDER}/{content[0]})")
         elif kind == "list":
-            parts.append("\n".join(f"- {item}" for item in content[0]))
+            parts.append("\n".join(f"- {markdown(item)}" for item in content[0]))
         else:
             headers, rows, align = content
-            lines = [headers, ["---:" if side == "r" else "---" for side in align], *rows]
-            parts.append("\n".join("| " + " | ".join(cell.replace("|", "\\|") for cell in line) + " |"
-                                   for line in lines))
+            lines = [[markdown(cell) for cell in headers], ["---:" if side == "r" else "---" for side in align],
+                     *([markdown(cell) for cell in row] for row in rows)]
+            parts.append("\n".join("| " + " | ".join(line) + " |" for line in lines))
     return "\n\n".join(parts) + "\n"
 
 
@@ -218,14 +218,14 @@ def _html(blocks: list[tuple], images: dict[str, bytes]) -> str:
     parts = []
     for kind, *content in blocks:
         if kind == "heading":
-            parts.append(f"<h{content[0]}>{html.escape(content[1])}</h{content[0]}>")
+            parts.append(f"<h{content[0]}>{html_text(content[1])}</h{content[0]}>")
         elif kind == "paragraph":
-            parts.append(f"<p>{html.escape(content[0])}</p>")
+            parts.append(f"<p>{html_text(content[0])}</p>")
         elif kind == "image":
             data = base64.b64encode(images[content[0]]).decode("ascii")
-            parts.append(f'<p><img src="data:image/png;base64,{data}" alt="{html.escape(content[1])}"></p>')
+            parts.append(f'<p><img src="data:image/png;base64,{data}" alt="{html_text(content[1])}"></p>')
         elif kind == "list":
-            parts.append("<ul>\n" + "\n".join(f"<li>{html.escape(item)}</li>" for item in content[0]) + "\n</ul>")
+            parts.append("<ul>\n" + "\n".join(f"<li>{html_text(item)}</li>" for item in content[0]) + "\n</ul>")
         else:
             parts.append(_html_table(*content))
     return "\n".join(parts)
@@ -233,9 +233,9 @@ def _html(blocks: list[tuple], images: dict[str, bytes]) -> str:
 
 def _html_table(headers: tuple[str, ...], rows: list[tuple[str, ...]], align: str) -> str:
     """Render a table, numbers right-aligned as in the Markdown."""
-    head = "".join(f"<th>{html.escape(header)}</th>" for header in headers)
+    head = "".join(f"<th>{html_text(header)}</th>" for header in headers)
     opening = {"l": "<td>", "r": '<td class="number">'}
-    body = ["<tr>" + "".join(f"{opening[side]}{html.escape(cell)}</td>" for cell, side in zip(row, align)) + "</tr>"
+    body = ["<tr>" + "".join(f"{opening[side]}{html_text(cell)}</td>" for cell, side in zip(row, align)) + "</tr>"
             for row in rows]
     return "<table>\n<thead><tr>" + head + "</tr></thead>\n<tbody>\n" + "\n".join(body) + "\n</tbody>\n</table>"
 
