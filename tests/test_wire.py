@@ -220,7 +220,7 @@ HOSTILE = {  # name -> (frame, what the refusal says)
     "blob-negative": (frame(answer_tree(1), [b"abc"], [-1, 4]), "a data blob is out of bounds"),
     "blob-length-not-int": (frame(answer_tree(1), [b"abc"], ["3"]), "a data blob is out of bounds"),
     "blob-length-float": (frame(answer_tree(1), [b"abc"], [1.5]), "a data blob is out of bounds"),
-    "blob-index-missing": (frame(answer_tree({"$ndarray": spec(blob=3)}), [bytes(16)]), "malformed answer"),
+    "blob-index-missing": (frame(answer_tree({"$ndarray": spec(blob=3)}), [bytes(16)]), "data blob is missing"),
     "blob-shorter-than-its-shape": (frame(answer_tree({"$ndarray": spec(shape=(1000,))}), [bytes(200)]),
                                     "does not match its shape"),
     "astronomical-shape": (frame(answer_tree({"$ndarray": spec(shape=(10**15,))}), [bytes(8)]),
