@@ -54,7 +54,7 @@ class Of(Shape):
 
     def read(self, value, where: str):
         if not isinstance(value, self.kinds) or (type(value) is bool and bool not in self.kinds):
-            raise BadAnswer(f"{where} is {_kind(value)}, not {' or '.join(k.__name__ for k in self.kinds)}")
+            raise BadAnswer(f"{where} is {_kind(value)}, not {_a(' or '.join(k.__name__ for k in self.kinds))}")
         return value
 
 
@@ -244,8 +244,11 @@ def capped_names(names) -> list[str]:
 
 
 def _kind(value) -> str:
-    name = type(value).__name__
-    return "None" if value is None else f"{'an' if name[:1] in 'aeiou' else 'a'} {name}"
+    return "None" if value is None else _a(type(value).__name__)
+
+
+def _a(noun: str) -> str:
+    return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
 
 
 def _shown_key(key) -> str:

@@ -298,9 +298,11 @@ class _Encoder:
 
     @staticmethod
     def _digits(value: int) -> str:
-        if value.bit_length() > MAX_INT_DIGITS * 3.33:  # more digits than any answer may hold: str() would refuse
+        # Past about 4300 digits str() itself refuses; well before that, the grader would.
+        text = str(value) if value.bit_length() <= 3.33 * MAX_INT_DIGITS else ""  # 3.33 bits a digit
+        if not text or len(text) > MAX_INT_DIGITS:
             raise BadAnswer(f"an integer of more than {MAX_INT_DIGITS} digits is over the limit")
-        return str(value)
+        return text
 
 
 def _encode_array_like(value, blobs):
