@@ -1,7 +1,7 @@
 """Measure what hostile answers and hostile submissions cost the grader: memory per frame, wall time per student.
 
     python benchmarks/channel.py frames [--tree PATH]   # peak memory decoding each hostile frame
-    python benchmarks/channel.py grade [--tree PATH]    # one `grade` of each channel_* hostile submission
+    python benchmarks/channel.py grade [--tree PATH] [NAME...]  # `grade` each (or the named) channel_* submission
     python benchmarks/channel.py budget [--tree PATH]   # the slow-load-then-crash submission, default limits
 
 `frames` writes each frame from another process, as a child would, and reads it in
@@ -90,9 +90,10 @@ FRAMES = {  # name -> payload maker
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("what", choices=("frames", "grade", "budget"))
+    parser.add_argument("names", nargs="*", help="for grade: which channel_* submissions (default: all)")
     parser.add_argument("--tree", type=Path, default=PROJECT, help="the checkout to measure (default: this one)")
     parser.add_argument("--frame", help=argparse.SUPPRESS)  # one frame, in the measuring process
-    arguments = parser.parse_args()
+    arguments = parser.parse_intermixed_args()
     if arguments.frame:
         measure_frame(arguments.tree, arguments.frame)
     elif arguments.what == "frames":
@@ -101,7 +102,8 @@ def main() -> None:
             subprocess.run([sys.executable, __file__, "frames", "--tree", str(arguments.tree), "--frame", name])
     elif arguments.what == "grade":
         for path in sorted(HOSTILE.glob("channel_*.py")):
-            report_grade(arguments.tree, path)
+            if not arguments.names or path.stem in arguments.names:
+                report_grade(arguments.tree, path)
     else:
         with tempfile.TemporaryDirectory() as folder:
             report_grade(arguments.tree, HOSTILE / "channel_slow_load_crash.py", Path(folder))

@@ -20,7 +20,7 @@ from autograder.report import ERROR, PASSED
 from autograder.sandbox import child as child_side
 from autograder.sandbox import wire
 from autograder.sandbox.messages import (ANSWER, HELLO, LEFT_OUT, LOAD_ANSWER, MAX_BANNED, MAX_LAYER, MAX_LAYERS,
-                                         MAX_MESSAGE, MAX_MRO, MAX_NAME, MAX_NAMES, MAX_NOTE, MAX_NOTES, MAX_REASON,
+                                         MAX_MESSAGE, MAX_ANCESTRY, MAX_NAME, MAX_NAMES, MAX_NOTE, MAX_NOTES, MAX_REASON,
                                          MAX_TRACEBACK, Location, Raised)
 from autograder.sandbox.remote import OVER_BUDGET, STOPPED_AT_BUDGET, Child, ChildLost, StudentCode
 from autograder.sandbox.wire import MAX_ANSWER_BYTES, MAX_HEADER_BYTES, MAX_ITEMS, MAX_TYPE_NAME, BadAnswer
@@ -88,7 +88,7 @@ FORGED = {  # name -> (shape, message as decoded, what the refusal says)
     "message-too-long": (ANSWER, raised(message="m" * (MAX_MESSAGE + 1)), f"is {MAX_MESSAGE + 1} characters"),
     "traceback-too-long": (ANSWER, raised(traceback="t" * (MAX_TRACEBACK + 1)), f"is {MAX_TRACEBACK + 1} char"),
     "ancestry-holds-a-number": (ANSWER, raised(ancestry=["ValueError", 3]), "['ancestry'][1] is an int"),
-    "ancestry-too-long": (ANSWER, raised(ancestry=["E"] * (MAX_MRO + 1)), f"holds {MAX_MRO + 1} items"),
+    "ancestry-too-long": (ANSWER, raised(ancestry=["E"] * (MAX_ANCESTRY + 1)), f"holds {MAX_ANCESTRY + 1} items"),
     "ancestry-a-string": (ANSWER, raised(ancestry="ValueError"), "['ancestry'] is a str, not a list or tuple"),
     "where-a-list": (ANSWER, raised(where=["regularization.py", 3]), "['where'] is a list, not a dict"),
     "where-line-negative": (ANSWER, raised(where={"file": "f.py", "line": -1}), "['line'] is out of range"),

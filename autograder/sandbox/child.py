@@ -135,7 +135,7 @@ class _Server:
             if frames else None
         return dataclasses.asdict(messages.Raised(
             type=clip(type(error).__name__, wire.MAX_TYPE_NAME),
-            ancestry=[clip(kind.__name__, wire.MAX_TYPE_NAME) for kind in type(error).__mro__[:messages.MAX_MRO]],
+            ancestry=[clip(kind.__name__, wire.MAX_TYPE_NAME) for kind in type(error).__mro__[:messages.MAX_ANCESTRY]],
             message=clip(message, messages.MAX_MESSAGE),
             traceback="".join(traceback.format_list(frames))[-messages.MAX_TRACEBACK:],
             where=where))

@@ -18,12 +18,12 @@ from autograder.sandbox.wire import MAX_TYPE_NAME, BadAnswer
 
 MAX_MESSAGE = 500  # characters of an exception's message: a sentence, not a dump
 MAX_TRACEBACK = 2000
-MAX_MRO = 32  # classes named of an exception's ancestry
+MAX_ANCESTRY = 32  # classes named of an exception's ancestry
 MAX_FILENAME = 200
 MAX_NOTE = 500
 MAX_NOTES = 20
 MAX_NAME = 100
-MAX_NAMES = 5000  # a module's names: `from torch import *` brings about 1300
+MAX_NAMES = 5000  # a module's names: `from torch import *` and `from numpy import *` bring 1170
 MAX_LAYER = 200
 MAX_LAYERS = 20
 MAX_BANNED = 64  # distinct banned calls one answer reports
@@ -65,7 +65,7 @@ class Text(Shape):
         self.limit = limit
 
     def read(self, value, where: str):
-        Of(str).read(value, where)
+        _TEXT.read(value, where)
         if len(value) > self.limit:
             raise BadAnswer(f"{where} is {len(value)} characters long; at most {self.limit} are accepted")
         return value
@@ -78,7 +78,7 @@ class Whole(Shape):
         self.limit = limit
 
     def read(self, value, where: str):
-        Of(int).read(value, where)
+        _INT.read(value, where)
         if not 0 <= value <= self.limit:
             raise BadAnswer(f"{where} is out of range")
         return value
@@ -101,7 +101,7 @@ class Items(Shape):
         self.item, self.limit, self.exactly = item, limit, exactly
 
     def read(self, value, where: str):
-        Of(list, tuple).read(value, where)
+        _SEQUENCE.read(value, where)
         if self.exactly is not None and len(value) != self.exactly:
             raise BadAnswer(f"{where} holds {len(value)} items instead of {self.exactly}")
         if self.limit is not None and len(value) > self.limit:
@@ -116,7 +116,7 @@ class Fields(Shape):
         self.shapes, self.optional = shapes, frozenset(optional)
 
     def read(self, value, where: str):
-        Of(dict).read(value, where)
+        _MAPPING.read(value, where)
         unknown = [key for key in value if key not in self.shapes]
         missing = [key for key in self.shapes if key not in value and key not in self.optional]
         if unknown or missing:
@@ -176,10 +176,11 @@ class Answer:
     unreadable: str | None = None
 
 
+_TEXT, _INT, _SEQUENCE, _MAPPING = Of(str), Of(int), Of(list, tuple), Of(dict)
 TYPE_NAME = Text(MAX_TYPE_NAME)
 HELLO = Record(Hello, layers=Items(Text(MAX_LAYER), MAX_LAYERS))
 LOADED = Record(Loaded, notes=Items(Text(MAX_NOTE), MAX_NOTES), names=Items(Text(MAX_NAME), MAX_NAMES))
-RAISED = Record(Raised, type=TYPE_NAME, ancestry=Items(TYPE_NAME, MAX_MRO), message=Text(MAX_MESSAGE),
+RAISED = Record(Raised, type=TYPE_NAME, ancestry=Items(TYPE_NAME, MAX_ANCESTRY), message=Text(MAX_MESSAGE),
                 traceback=Text(MAX_TRACEBACK),
                 where=Maybe(Record(Location, file=Text(MAX_FILENAME), line=Whole(MAX_LINE))))
 
@@ -202,9 +203,11 @@ class AnswerShape(Shape):
 class _BannedCall(Shape):
     """A pair (qualified name of the banned routine, restricted function responsible or None)."""
 
+    pair, responsible = Items(Anything(), exactly=2), Maybe(Text(MAX_NAME))
+
     def read(self, value, where: str):
-        qualname, responsible = Items(Anything(), exactly=2).read(value, where)
-        return TYPE_NAME.read(qualname, f"{where}[0]"), Maybe(Text(MAX_NAME)).read(responsible, f"{where}[1]")
+        qualname, responsible = self.pair.read(value, where)
+        return TYPE_NAME.read(qualname, f"{where}[0]"), self.responsible.read(responsible, f"{where}[1]")
 
 
 ANSWER = AnswerShape()

@@ -205,7 +205,7 @@ def check_answer_size(payload) -> bytes:
     if size > MAX_HEADER_BYTES or _HEADER.size + size > len(payload):
         raise BadAnswer(f"an answer's structure of {_mib(size)} is over the {_mib(MAX_HEADER_BYTES)} limit"
                         if size > MAX_HEADER_BYTES else "malformed answer (its header runs past its end)")
-    header = bytes(payload[_HEADER.size:_HEADER.size + size])
+    header = bytes(memoryview(payload)[_HEADER.size:_HEADER.size + size])
     if len(header.translate(None, _NOT_STRUCTURAL)) > MAX_ITEMS:
         raise BadAnswer(f"the answer holds too many items (more than {MAX_ITEMS})")
     return header
