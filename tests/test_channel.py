@@ -102,7 +102,8 @@ FORGED = {  # name -> (shape, message as decoded, what the refusal says)
     "banned-a-triple": (ANSWER, {"value": 1, "banned": [("torch.dropout", "dropout", "x")]},
                         "['banned'][0] holds 3 items instead of 2"),
     "banned-name-a-number": (ANSWER, {"value": 1, "banned": [(1, None)]}, "['banned'][0][0] is an int"),
-    "too-many-banned": (ANSWER, {"value": 1, "banned": [("a", None)] * (MAX_BANNED + 1)}, "holds 65 items"),
+    "too-many-banned": (ANSWER, {"value": 1, "banned": [("a", None)] * (MAX_BANNED + 1)},
+                        f"holds {MAX_BANNED + 1} items"),
     "unreadable-too-long": (ANSWER, {"unreadable": "u" * (MAX_REASON + 1), "banned": []}, "characters long"),
     "unknown-key": (ANSWER, {"value": 1, "banned": [], "score": 57}, "has an unexpected 'score'"),
     "answer-a-list": (ANSWER, [1], "the answer is a list, not a dict"),
@@ -174,7 +175,7 @@ def test_a_forged_answer_is_read_as_a_record(forged_child):
     assert answer.value == [1, 2.5] and answer.raised is None and answer.banned == []
 
 
-def test_a_frame_announced_over_the_answer_cap_is_refused_unread(forged_child):
+def test_a_frame_announced_over_the_answer_cap_is_refused_and_its_child_stopped(forged_child):
     child, theirs, zygote = forged_child
     with pytest.raises(ChildLost) as lost:
         ask(child, struct.pack("!I", 128 * MIB) + b"[{}," * 1000, theirs)
@@ -298,6 +299,19 @@ def test_a_submission_that_crashes_every_child_costs_its_budget_not_more(assignm
     # Each child costs at least its 0.5 s load: without loads counted, every test would spawn one (35 here).
     assert len(spawned) <= 3.0 / 0.5 + 1 < len(report.results)
     assert report.results[-1].feedback.endswith(OVER_BUDGET.split("{call}")[1].format(budget=3.0))
+
+
+def test_a_submission_that_crashes_every_load_is_loaded_once(assignment2, sandbox, tmp_path, monkeypatch):
+    path = tmp_path / "regularization.py"
+    path.write_text("import os\nos._exit(1)\n")
+    spawned = []
+    real_spawn = sandbox.spawn
+    monkeypatch.setattr(sandbox, "spawn", lambda: spawned.append(1) or real_spawn())
+    report = grade(assignment2, path, sandbox=sandbox, timeout=2.0, budget=3.0)
+    assert_nothing_blamed_on_the_grader(report)
+    assert len(spawned) == 1
+    assert all("could not be loaded" in result.feedback and "ended the Python process" in result.feedback
+               for result in report.results)
 
 
 def student_code(sandbox, tmp_path, source: str, **limits) -> StudentCode:
