@@ -26,7 +26,7 @@ import pytest
 from autograder.assignments import Assignment, course_root
 from autograder.feedback import StudentFault
 from autograder.report import ERROR, FAILED, PASSED, Report, TestResult
-from autograder.sandbox.remote import Sandbox, SandboxError, StudentCode
+from autograder.sandbox.remote import DEFAULT_BUDGET, Sandbox, SandboxError, StudentCode
 from autograder.submission import load_submission
 
 INTERNAL_ERROR = ("Internal grading error in this test, not a fault of your code; please tell your instructor: "
@@ -61,10 +61,12 @@ def start_sandbox(course: Path, fork: bool = False, scratch_root: Path | None = 
 
 
 def grade(assignment: Assignment, submission_path: Path, *, sandbox: Sandbox | None = None,
-          suite: "TestSuite | None" = None, include_hidden: bool = True, timeout: float | None = None) -> Report:
+          suite: "TestSuite | None" = None, include_hidden: bool = True, timeout: float | None = None,
+          budget: float = DEFAULT_BUDGET) -> Report:
     """Grade `submission_path` against the public tests and, when the reference is here, the hidden ones.
 
-    A batch passes its own `sandbox` and `suite`, so neither is started again for every student.
+    A batch passes its own `sandbox` and `suite`, so neither is started again for every student. `timeout` bounds
+    each call into the submission, `budget` all its time in the sandbox (spawning, loading, calls) together.
     """
     started = time.monotonic()
     _single_threaded_torch()
@@ -74,7 +76,7 @@ def grade(assignment: Assignment, submission_path: Path, *, sandbox: Sandbox | N
         suite = suite or TestSuite(assignment, include_hidden)
         submission = load_submission(submission_path)
         student = StudentCode(sandbox, submission, assignment.module, banned=assignment.banned,
-                              timeout=timeout or assignment.timeout)
+                              timeout=timeout or assignment.timeout, budget=budget)
         results = suite.run(student)
         student.close()
         notes = list(submission.notes) + list(student.notes) + list(sandbox.notes)

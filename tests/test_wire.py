@@ -18,8 +18,9 @@ import pytest
 import torch
 
 from autograder.sandbox import wire
-from autograder.sandbox.wire import (MAX_DEPTH, MAX_FRAME_BYTES, MAX_INT_DIGITS, MAX_ITEMS, MAX_STRING, TENSOR_DTYPES,
-                                     BadAnswer, ChannelClosed, ChannelTimeout, dump_answer, dump_request, load_answer,
+from autograder.sandbox.wire import (MAX_ANSWER_BYTES, MAX_COMPOSITE_KEYS, MAX_DEPTH, MAX_FRAME_BYTES, MAX_HEADER_BYTES,
+                                     MAX_INT_DIGITS, MAX_ITEMS, MAX_STRING, MAX_TYPE_NAME, TENSOR_DTYPES, BadAnswer,
+                                     ChannelClosed, ChannelTimeout, dump_answer, dump_request, load_answer,
                                      load_request, recv_frame, send_frame)
 
 
@@ -177,6 +178,25 @@ def test_nesting_past_max_depth_is_a_handle_not_an_error():
     assert depth == MAX_DEPTH and len(kept) == 1
 
 
+def test_keys_whose_hashes_could_collide_round_trip_up_to_their_cap():
+    value = {(n, "k"): frozenset({(n,), 2**60 + n}) for n in range(MAX_COMPOSITE_KEYS // 3)}
+    decoded, _ = round_trip(value)
+    assert decoded == value
+
+
+@pytest.mark.parametrize("value, says", [
+    pytest.param("x" * (MAX_STRING + 1), "a string of 1048577 characters", id="string"),
+    pytest.param(10**MAX_INT_DIGITS, f"an integer of more than {MAX_INT_DIGITS} digits", id="integer"),
+    pytest.param({(n,): n for n in range(MAX_COMPOSITE_KEYS + 1)}, "dict keys or set members", id="tuple-keys"),
+    pytest.param(np.zeros(MAX_ANSWER_BYTES // 8), "is over the 16.0 MiB limit", id="array"),
+    pytest.param([0] * MAX_ITEMS, "too many items", id="items"),
+])
+def test_the_child_refuses_to_send_what_the_grader_would_refuse(value, says):
+    """An honest answer over a cap is stopped in the child, which then says why instead of sending it."""
+    with pytest.raises(BadAnswer, match=says):
+        dump_answer({"value": value}, keep=lambda obj: 0)
+
+
 def test_tensor_dtypes_listed_are_the_ones_torch_has():
     assert all(isinstance(getattr(torch, name), torch.dtype) for name in TENSOR_DTYPES)
 
@@ -220,7 +240,7 @@ HOSTILE = {  # name -> (frame, what the refusal says)
     "blob-negative": (frame(answer_tree(1), [b"abc"], [-1, 4]), "a data blob is out of bounds"),
     "blob-length-not-int": (frame(answer_tree(1), [b"abc"], ["3"]), "a data blob is out of bounds"),
     "blob-length-float": (frame(answer_tree(1), [b"abc"], [1.5]), "a data blob is out of bounds"),
-    "blob-index-missing": (frame(answer_tree({"$ndarray": spec(blob=3)}), [bytes(16)]), "malformed answer"),
+    "blob-index-missing": (frame(answer_tree({"$ndarray": spec(blob=3)}), [bytes(16)]), "data blob is missing"),
     "blob-shorter-than-its-shape": (frame(answer_tree({"$ndarray": spec(shape=(1000,))}), [bytes(200)]),
                                     "does not match its shape"),
     "astronomical-shape": (frame(answer_tree({"$ndarray": spec(shape=(10**15,))}), [bytes(8)]),
@@ -232,6 +252,36 @@ HOSTILE = {  # name -> (frame, what the refusal says)
     "json-recursion": (struct.pack("!I", 200_001) + b"[" * 100_000 + b"]" * 100_001, "malformed answer"),
     "too-many-items": (frame(answer_tree([0] * MAX_ITEMS)), "too many items"),
     "huge-string": (frame(answer_tree("x" * (MAX_STRING + 1))), "a string in the answer is over the size limit"),
+    "header-over-its-cap": (frame(answer_tree("x" * MAX_HEADER_BYTES)), "structure of 4.0 MiB is over"),
+    "frame-over-its-cap": (frame(answer_tree(1), [bytes(MAX_ANSWER_BYTES)]), "is over the 16.0 MiB limit"),
+    "one-blob-read-twice": (frame(answer_tree([{"$ndarray": spec()}, {"$ndarray": spec()}]), [bytes(16)]),
+                            "data blob is missing or read twice"),
+    "bool-blob-read-as-complex": (frame(answer_tree({"$tensor": spec("bool", (16,)), "dtype": "complex128"}),
+                                        [bytes(16)]), "'bool' are not accepted as complex128 data"),
+    "float32-blob-read-as-float64": (frame(answer_tree({"$tensor": spec("float32", (4,)), "dtype": "float64"}),
+                                           [bytes(16)]), "'float32' are not accepted as float64 data"),
+    "scalar-with-a-shape": (frame(answer_tree({"$npscalar": spec()}), [bytes(16)]), "shape is malformed"),
+    "blob-index-a-bool": (frame(answer_tree({"$ndarray": spec(blob=True)}), [bytes(16)]), "data blob is missing"),
+    "spec-with-extra-key": (frame(answer_tree({"$ndarray": {**spec(), "offset": 8}}), [bytes(24)]),
+                            "are not accepted"),
+    "tag-with-extra-key": (frame(answer_tree({"$tuple": [], "payload": "x" * 1000})), r"unknown tag '\$tuple'"),
+    "grad-fn-too-long": (frame(answer_tree({"$tensor": spec("float32", (4,)), "dtype": "float32",
+                                            "grad_fn": "G" * (MAX_TYPE_NAME + 1)}), [bytes(16)]),
+                         "autograd details are malformed"),
+    "requires-grad-a-string": (frame(answer_tree({"$tensor": spec("float32", (4,)), "dtype": "float32",
+                                                  "requires_grad": "yes"}), [bytes(16)]),
+                               "autograd details are malformed"),
+    "handle-type-too-long": (frame(answer_tree({"$handle": 0, "type": "T" * (MAX_TYPE_NAME + 1)})),
+                             "type name is over the size limit"),
+    "handle-id-negative": (frame(answer_tree({"$handle": -1, "type": "x"})), r"unknown tag '\$handle'"),
+    "handle-id-a-bool": (frame(answer_tree({"$handle": True, "type": "x"})), r"unknown tag '\$handle'"),
+    "colliding-set-members": (frame(answer_tree({"$frozenset": [{"$int": str((2**61 - 1) * (n + 1))}
+                                                                for n in range(MAX_COMPOSITE_KEYS + 1)]})),
+                              f"more than {MAX_COMPOSITE_KEYS} dict keys or set members"),
+    "colliding-tuple-keys": (frame(answer_tree({"$dict": [[{"$tuple": [n, 0]}, 0]
+                                                          for n in range(MAX_COMPOSITE_KEYS + 1)]})),
+                             f"more than {MAX_COMPOSITE_KEYS} dict keys or set members"),
+    "list-as-key": (frame(answer_tree({"$dict": [[[1, 2], 0]]})), "malformed answer"),
     "unhashable-key": (frame({"$dict": [[{"$dict": []}, 1]]}), "malformed answer"),
     "dict-body-not-pairs": (frame({"$dict": [[1]]}), "malformed answer"),
     "top-is-a-list": (frame([1, 2]), "the answer is not a mapping"),

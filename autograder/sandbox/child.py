@@ -10,8 +10,11 @@ Requests (pickled by the grader):
     {"op": "load", "module": name, "chunks": [Chunk, ...], "banned": [qualname, ...], "restricted": [name, ...]}
     {"op": "call", "target": ref, "args": tuple, "kwargs": dict, "seed": int | None}
     {"op": "getattr", "target": ref, "name": str}
-where `ref` is a reference the grader's pickler wrote (see `_resolve`).
+where `ref` is a reference the grader's pickler wrote (see `_resolve`). Answers are
+the records of messages.py as plain dicts, clipped to its limits: a Hello first,
+then one Answer per request (a load's value being a Loaded).
 """
+import dataclasses
 import functools
 import importlib
 import os
@@ -19,19 +22,18 @@ import sys
 import traceback
 import types
 
-from autograder.sandbox import wire
+from autograder.sandbox import messages, wire
+from autograder.sandbox.messages import clip
 from autograder.seeding import seed_everything
 from autograder.submission import compile_chunk
-
-MAX_MESSAGE = 2000
-MAX_TRACEBACK = 4000
 
 
 def serve(sock, layers: tuple[str, ...]) -> None:
     """Say which layers confine this process, then answer requests until the grader hangs up."""
     server = _Server()
     # Sent before any student code runs, so the code cannot change what is reported.
-    wire.send_frame(sock, wire.dump_answer({"value": {"layers": list(layers)}}, server.keep))
+    hello = messages.Hello([clip(layer, messages.MAX_LAYER) for layer in layers[:messages.MAX_LAYERS]])
+    wire.send_frame(sock, wire.dump_answer(dataclasses.asdict(hello), server.keep))
     while True:
         try:
             payload = wire.recv_frame(sock)
@@ -71,11 +73,17 @@ class _Server:
         try:
             request = wire.load_request(payload, self.resolve)
             answer = getattr(self, "_" + request["op"])(request)
+            if request["op"] == "load" and "value" in answer:
+                answer["value"] = dataclasses.asdict(messages.Loaded(
+                    messages.capped_notes(answer["value"]["notes"]), messages.capped_names(answer["value"]["names"])))
         except BaseException as error:  # the student's code may raise anything, SystemExit included
             answer = {"raised": self._describe(error)}
-        answer["banned"] = sorted(set(self.banned_calls), key=str)
+        answer["banned"] = sorted(set(self.banned_calls), key=str)[:messages.MAX_BANNED]
         try:
             return wire.dump_answer(answer, self.keep)
+        except wire.BadAnswer as error:  # over a cap the grader enforces: say which, instead of sending it
+            return wire.dump_answer({"unreadable": clip(str(error), messages.MAX_REASON),
+                                     "banned": answer["banned"]}, self.keep)
         except BaseException as error:  # encoding can run student code (tensor subclasses, properties)
             return wire.dump_answer({"raised": self._describe(error), "banned": answer["banned"]}, self.keep)
 
@@ -120,16 +128,17 @@ class _Server:
     def _describe(self, error: BaseException) -> dict:
         """Turn an exception into text, keeping only the frames of the student's own files."""
         frames = [frame for frame in traceback.extract_tb(error.__traceback__) if frame.filename in self.filenames]
-        described = {
-            "type": type(error).__name__,
-            "mro": [kind.__name__ for kind in type(error).__mro__],
-            "message": _safe_str(error)[:MAX_MESSAGE],
-            "traceback": "".join(traceback.format_list(frames))[-MAX_TRACEBACK:],
-            "line": [frames[-1].filename, frames[-1].lineno] if frames else None,
-        }
+        message = _safe_str(error)
         if isinstance(error, SystemExit):
-            described["message"] = f"sys.exit({_safe_str(error.code)[:100]}) was called"
-        return described
+            message = f"sys.exit({clip(_safe_str(error.code), 100)}) was called"
+        where = messages.Location(clip(frames[-1].filename, messages.MAX_FILENAME), frames[-1].lineno or 0) \
+            if frames else None
+        return dataclasses.asdict(messages.Raised(
+            type=clip(type(error).__name__, wire.MAX_TYPE_NAME),
+            ancestry=[clip(kind.__name__, wire.MAX_TYPE_NAME) for kind in type(error).__mro__[:messages.MAX_ANCESTRY]],
+            message=clip(message, messages.MAX_MESSAGE),
+            traceback="".join(traceback.format_list(frames))[-messages.MAX_TRACEBACK:],
+            where=where))
 
 
 def _safe_str(value) -> str:

@@ -6,7 +6,13 @@
 
 A call that crashes, exits, hangs or blows its memory kills only its child: the
 caller gets a StudentFault naming the call, and the next call starts a fresh child
-with the submission loaded again.
+with the submission loaded again. Spawning, loading, calls and reaps all count
+against the submission's time budget, so a submission that crashes every child
+it gets cannot make the grader respawn it forever.
+
+Everything a child sends is read as a typed record (messages.py) before any of it
+is stored; a child that sends something else is stopped, and the call that asked
+loses its points with a sentence, like any other crash.
 """
 import contextlib
 import difflib
@@ -24,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograder.feedback import StudentFault, describe_call
-from autograder.sandbox import wire
+from autograder.sandbox import messages, wire
 from autograder.sandbox.environment import THREADS, grader_environment
 
 DEFAULT_TIMEOUT = 10.0
@@ -177,30 +183,33 @@ class _ForkedProcess:
 
 
 class Child:
-    """One confined process with the submission loaded; gone after its first crash."""
+    """One confined process with the submission loaded; gone after its first crash or unreadable answer."""
 
     def __init__(self, sandbox: Sandbox, pid: int, sock: socket.socket):
         self.sandbox, self.pid, self.sock = sandbox, pid, sock
-        hello = self._receive(time.monotonic() + SPAWN_TIMEOUT, make_handle=None)
-        self.layers: list[str] = hello["value"]["layers"]
+        hello = self._receive(time.monotonic() + SPAWN_TIMEOUT, None, messages.HELLO)
+        self.layers: list[str] = hello.layers
 
-    def request(self, payload: bytes, timeout: float, make_handle) -> dict:
-        """Send one pickled request and decode its answer; raise ChildLost when the child dies or overruns."""
+    def request(self, payload: bytes, timeout: float, make_handle=None,
+                shape: messages.Shape = messages.ANSWER) -> messages.Answer:
+        """Send one pickled request and read its answer as `shape`; raise ChildLost when the child dies, overruns
+        or answers something else."""
         try:
             wire.send_frame(self.sock, payload)
         except OSError:
             raise self._lost(None) from None
-        return self._receive(time.monotonic() + timeout, make_handle)
+        return self._receive(time.monotonic() + timeout, make_handle, shape)
 
-    def _receive(self, deadline: float, make_handle) -> dict:
+    def _receive(self, deadline: float, make_handle, shape: messages.Shape):
         try:
-            return wire.load_answer(wire.recv_frame(self.sock, deadline), make_handle)
+            frame = wire.recv_frame(self.sock, deadline, wire.MAX_ANSWER_BYTES)
+            return shape.read(wire.load_answer(frame, make_handle or _no_handles), "the answer")
         except wire.ChannelTimeout:
             raise self._lost("timeout") from None
         except wire.ChannelClosed:
             raise self._lost(None) from None
         except wire.BadAnswer as error:
-            raise self._lost(str(error)) from None
+            raise self._lost(messages.clip(str(error), messages.MAX_REASON)) from None
 
     def _lost(self, reason: str | None) -> "ChildLost":
         self.sock.close()
@@ -210,6 +219,10 @@ class Child:
         if self.sock.fileno() != -1:
             self.sock.close()
             self.sandbox.reap(self.pid)
+
+
+def _no_handles(handle: int, type_name: str):
+    raise wire.BadAnswer("a handle to an object where only data belongs")
 
 
 class ChildLost(Exception):
@@ -244,6 +257,7 @@ class StudentCode:
         self.filename = submission.path.name
         self._child: Child | None = None
         self.generation = 0
+        self._request_generation = 1  # the generation whose handles the request being written may hold
         self.notes: list[str] = []
         self.names: list[str] = []
         self.layers: list[str] = []
@@ -272,10 +286,20 @@ class StudentCode:
         return self._attributes[name]
 
     def run(self, function, *args, seed: int | None = None, label: str | None = None, **kwargs):
-        """Run a trusted `function` inside the child (e.g. a probe needing autograd) on student objects."""
+        """Run a trusted `function` inside the child (e.g. a probe needing autograd) on student objects.
+
+        A probe's answer is checked against the shape it declares: the student's code could have forged it.
+        """
         label = label or describe_call(getattr(function, "__name__", "probe"), args, kwargs)
-        return self._request({"op": "call", "target": function, "args": args, "kwargs": kwargs, "seed": seed},
-                             label=label)
+        value = self._request({"op": "call", "target": function, "args": args, "kwargs": kwargs, "seed": seed},
+                              label=label)
+        shape = messages.answer_shape(function, args, kwargs)
+        if shape is None:
+            return value
+        try:
+            return shape.read(value, "the answer")
+        except wire.BadAnswer as error:
+            raise StudentFault(UNREADABLE.format(call=label, reason=messages.clip(str(error), messages.MAX_REASON)))
 
     def call(self, target: "Remote", args, kwargs, seed: int | None = None):
         """Call a student function, class or method with arguments copied into the child."""
@@ -294,67 +318,97 @@ class StudentCode:
         """Send `message` and decode the answer; `label` (text, or a function writing it) names the call."""
         if callable(label):
             label = _Lazy(label)
-        child = self._live_child()
+        if self.load_failure:
+            raise StudentFault(self.load_failure)
         self._involved = set(path[:1]) if path else set()
+        self._request_generation = self.generation + (self._child is None)  # a dead child's handles are lost
         payload = wire.dump_request(message, self._persistent_id)  # collects the student names involved
         stuck = sorted(self._involved & set(self.given_up))
         if stuck:  # one endless loop or memory bomb must not cost its price again in every later test
             raise StudentFault(GIVEN_UP.format(call=label, name=stuck[0], reason=self.given_up[stuck[0]]))
-        if self.spent >= self.budget:  # so one slow submission cannot hold up a class's batch
-            raise StudentFault(OVER_BUDGET.format(call=label, budget=self.budget))
+        child = self._live_child(label)
         involved = frozenset(self._involved)
-        started, limit = time.monotonic(), min(self.timeout, self.budget - self.spent)
+        started, limit = time.monotonic(), self._time_left(label)
         try:
             answer = child.request(payload, limit,
                                    lambda handle, kind: Remote(self, ("handle", handle), kind, self.generation,
                                                                involved))
         except ChildLost as lost:
             self._child = None
-            if lost.reason == "timeout":
-                self.given_up.update(dict.fromkeys(involved, f"did not finish within {limit:g} s"))
-            raise StudentFault(lost.sentence(label, limit)) from None
+            raise StudentFault(self._lost_sentence(lost, label, limit, involved)) from None
         finally:
             self.spent += time.monotonic() - started
+        return self._value(answer, message, label, path, involved)
+
+    def _value(self, answer: messages.Answer, message: dict, label, path, involved: frozenset):
+        """The value an answer holds, or the StudentFault it stands for."""
         # A banned call counts against the graded function that made it, so a Dropout built on a student's
         # dropout that delegates to torch loses dropout's points, not its own.
-        delegated = sorted({qualname for qualname, responsible in answer["banned"]
+        delegated = sorted({qualname for qualname, responsible in answer.banned
                             if responsible in involved and qualname in self.banned.get(responsible, ())})
         if delegated:
             raise StudentFault(BANNED_CALL.format(call=label, names=", ".join(delegated)))
-        if "raised" in answer:
-            if answer["raised"]["type"] == "MemoryError":
+        if answer.raised is not None:
+            if answer.raised.type == "MemoryError":
                 self.given_up.update(dict.fromkeys(involved, "ran out of memory"))
-            raise RaisedError(label, answer["raised"], self._missing_name(message, answer["raised"]))
-        value = answer["value"]
+            raise RaisedError(label, answer.raised, self._missing_name(message, answer.raised))
+        if answer.unreadable is not None:
+            raise StudentFault(UNREADABLE.format(call=label, reason=answer.unreadable))
+        value = answer.value
         if isinstance(value, Remote):
             value.label = str(label) if path is None else ".".join(path)
             if path is not None:
                 value.reference = ("attr", path)
         return value
 
-    def _live_child(self) -> Child:
-        if self.load_failure:
-            raise StudentFault(self.load_failure)
-        if self._child is None:
+    def _live_child(self, label) -> Child:
+        """The child with the submission loaded: spawned and loaded again, within the budget, after a crash."""
+        if self._child is not None:
+            return self._child
+        loading = f"loading {self.filename}"
+        started, limit = time.monotonic(), self._time_left(label)
+        try:
             child = self.sandbox.spawn()
             self.generation += 1
             self.layers = child.layers
             try:
-                load = {"op": "load", "module": self.module, "chunks": list(self.submission.chunks),
-                        "banned": sorted({name for names in self.banned.values() for name in names}),
-                        "restricted": sorted(self.banned)}
-                loaded = child.request(wire.dump_request(load), self.timeout, None)
+                answer = child.request(wire.dump_request(self._load_request()), limit, None, messages.LOAD_ANSWER)
             except ChildLost as lost:
-                self.load_failure = NOT_LOADED.format(file=self.filename,
-                                                      reason=lost.sentence("loading it", self.timeout))
+                if lost.reason == "timeout" and limit < self.timeout:
+                    raise StudentFault(STOPPED_AT_BUDGET.format(call=loading, budget=self.budget)) from None
+                self.load_failure = NOT_LOADED.format(file=self.filename, reason=lost.sentence("loading it", limit))
                 raise StudentFault(self.load_failure) from None
-            if "raised" in loaded:
+            if answer.raised is not None or answer.unreadable is not None:
                 child.close()
-                self.load_failure = NOT_LOADED.format(file=self.filename, reason=_raised_text(loaded["raised"]))
+                reason = (_raised_text(answer.raised) if answer.raised is not None else
+                          UNREADABLE.format(call="loading it", reason=answer.unreadable))
+                self.load_failure = NOT_LOADED.format(file=self.filename, reason=reason)
                 raise StudentFault(self.load_failure)
-            self.notes, self.names = loaded["value"]["notes"], loaded["value"]["names"]
-            self._child = child
-        return self._child
+        finally:
+            self.spent += time.monotonic() - started
+        self.notes, self.names = answer.value.notes, answer.value.names
+        self._child = child
+        return child
+
+    def _load_request(self) -> dict:
+        return {"op": "load", "module": self.module, "chunks": list(self.submission.chunks),
+                "banned": sorted({name for names in self.banned.values() for name in names}),
+                "restricted": sorted(self.banned)}
+
+    def _time_left(self, label) -> float:
+        """Seconds the next step may take: the call timeout, or less when the budget is nearly spent."""
+        if self.spent >= self.budget:  # so one slow submission cannot hold up a class's batch
+            raise StudentFault(OVER_BUDGET.format(call=label, budget=self.budget))
+        return min(self.timeout, self.budget - self.spent)
+
+    def _lost_sentence(self, lost: "ChildLost", label, limit: float, involved: frozenset) -> str:
+        """Why a call lost its child; a timeout also stops later calls of the names involved."""
+        if lost.reason != "timeout":
+            return lost.sentence(label, limit)
+        if limit < self.timeout:
+            return STOPPED_AT_BUDGET.format(call=label, budget=self.budget)
+        self.given_up.update(dict.fromkeys(involved, f"did not finish within {limit:g} s"))
+        return lost.sentence(label, limit)
 
     def _persistent_id(self, value):
         kind = type(value)  # called for every object pickled: the exact-type test keeps it cheap
@@ -363,7 +417,7 @@ class StudentCode:
         if kind is not Remote:
             return None
         self._involved |= value.roots
-        if value.reference[0] == "handle" and value.generation != self.generation:
+        if value.reference[0] == "handle" and value.generation != self._request_generation:
             raise StudentFault(f"{value.label} was lost when an earlier call ended the Python process.")
         return value.reference
 
@@ -371,7 +425,7 @@ class StudentCode:
         """When a module-level lookup failed, say which name is missing and suggest a near one."""
         if message["op"] != "getattr" or not isinstance(message["target"], _ModuleAttribute):
             return None
-        if raised["type"] != "AttributeError":
+        if raised.type != "AttributeError":
             return None
         name = message["name"]
         public = [n for n in self.names if not n.startswith("_")]
@@ -437,19 +491,19 @@ class Remote:
 class RaisedError(StudentFault):
     """The student's code raised an exception."""
 
-    def __init__(self, call: str, raised: dict, missing: str | None = None):
-        self.type, self.mro, self.message = raised["type"], raised["mro"], raised["message"]
-        self.line = raised["line"]
+    def __init__(self, call: str, raised: messages.Raised, missing: str | None = None):
+        self.type, self.mro, self.message = raised.type, raised.ancestry, raised.message
+        self.where, self.traceback = raised.where, raised.traceback
         text = missing or f"{call} raised {_raised_text(raised)}"
         if not missing:
             text += {"NotImplementedError": NOT_DONE, "MemoryError": OUT_OF_MEMORY}.get(self.type, "")
         super().__init__(text)
 
 
-def _raised_text(raised: dict) -> str:
-    where = f" ({raised['line'][0]}, line {raised['line'][1]})" if raised.get("line") else ""
-    message = f": {raised['message']}" if raised["message"] else ""
-    return f"{raised['type']}{message}{where}."
+def _raised_text(raised: messages.Raised) -> str:
+    where = f" ({raised.where.file}, line {raised.where.line})" if raised.where else ""
+    message = f": {raised.message}" if raised.message else ""
+    return f"{raised.type}{message}{where}."
 
 
 BANNED_CALL = ("{call} called {names}; this exercise asks you to implement it yourself instead of calling the "
@@ -457,4 +511,7 @@ BANNED_CALL = ("{call} called {names}; this exercise asks you to implement it yo
 GIVEN_UP = "{call} was not run: {name} {reason} in an earlier test, so the grader stops calling it."
 OVER_BUDGET = ("{call} was not run: your code already used the {budget:g} s that all calls of one submission may "
                "take together.")
+STOPPED_AT_BUDGET = ("{call} was stopped: your code used up the {budget:g} s that all calls of one submission may "
+                     "take together.")
 NOT_LOADED = "{file} could not be loaded, so none of its tests could run: {reason}"
+UNREADABLE = "{call} returned something the grader cannot read ({reason})."
