@@ -3,6 +3,7 @@
 The pipeline, one module or folder each:
 
     submission  read a .py or .ipynb into definitions, never executing anything here
+    policy      read those definitions for delegation and tampering (own work, plain exercise code)
     sandbox     a pre-imported zygote forks a confined child that runs the student's code;
                 only allowlisted plain data comes back
     checks      the vocabulary hidden tests speak: each failed check is one sentence

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from autograder import policy
 from autograder.assignments import Assignment, course_root
 from autograder.feedback import StudentFault
 from autograder.report import ERROR, FAILED, PASSED, Report, TestResult
@@ -32,6 +33,10 @@ from autograder.submission import load_submission
 INTERNAL_ERROR = ("Internal grading error in this test, not a fault of your code; please tell your instructor: "
                   "{error}")
 FIXTURES = ("student", "reference")
+NOT_RUN_BROKEN_RULE = "Not run: {function} breaks a rule of this assignment, as test {number} says."
+MORE_VIOLATIONS = " ({count} more like it.)"
+OWN_WORK_MISTAKE = "handed its work to the library routine it re-implements"
+RULE_MISTAKE = "broke a rule of graded code ({rule})"
 PROPERTY_WITHHELD = ("Not counted yet: this holds, but code that does nothing passes it too, so it counts once "
                      "{function} passes one of the tests of what it computes.")
 UNNAMED_TEST = "{test} has no @graded(name, points) marker"
@@ -62,11 +67,13 @@ def start_sandbox(course: Path, fork: bool = False, scratch_root: Path | None = 
 
 def grade(assignment: Assignment, submission_path: Path, *, sandbox: Sandbox | None = None,
           suite: "TestSuite | None" = None, include_hidden: bool = True, timeout: float | None = None,
-          budget: float = DEFAULT_BUDGET) -> Report:
+          budget: float = DEFAULT_BUDGET, source_policy: bool = True) -> Report:
     """Grade `submission_path` against the public tests and, when the reference is here, the hidden ones.
 
     A batch passes its own `sandbox` and `suite`, so neither is started again for every student. `timeout` bounds
-    each call into the submission, `budget` all its time in the sandbox (spawning, loading, calls) together.
+    each call into the submission, `budget` all its time in the sandbox (spawning, loading, calls) together. With
+    `source_policy` False every test runs even where the policy would refuse the code: the project's tests use
+    it to attack the sandbox with code the policy stops first.
     """
     started = time.monotonic()
     _single_threaded_torch()
@@ -75,9 +82,10 @@ def grade(assignment: Assignment, submission_path: Path, *, sandbox: Sandbox | N
     try:
         suite = suite or TestSuite(assignment, include_hidden)
         submission = load_submission(submission_path)
+        violations = policy.check(submission.chunks, assignment.functions, assignment.banned) if source_policy else []
         student = StudentCode(sandbox, submission, assignment.module, banned=assignment.banned,
                               timeout=timeout or assignment.timeout, budget=budget)
-        results = suite.run(student)
+        results = suite.run(student, violations)
         student.close()
         notes = list(submission.notes) + list(student.notes) + list(sandbox.notes)
     except SandboxError as error:
@@ -134,11 +142,23 @@ class TestSuite:
         return [TestResult(t.name, 0.0, t.points, FAILED, "", t.hidden, number)
                 for number, t in enumerate(self.tests, start=1)]
 
-    def run(self, student: StudentCode) -> list[TestResult]:
-        """Run every test on `student`; one result per test, in report order."""
+    def run(self, student: StudentCode, violations=()) -> list[TestResult]:
+        """Run every test on `student`; one result per test, in report order.
+
+        The tests of a function the source policy charges (`violations`) are not run: the first says why, once.
+        """
         fixtures = {"student": student, "reference": self.reference}
+        refused, told = _refusals(violations), {}
         results = []
         for number, test in enumerate(self.tests, start=1):
+            function = test.name.split(":")[0]
+            if function in refused:
+                sentence, mistake = refused[function]
+                feedback = (NOT_RUN_BROKEN_RULE.format(function=function, number=told[function])
+                            if function in told else sentence)
+                told.setdefault(function, number)
+                results.append(TestResult(test.name, 0.0, test.points, FAILED, feedback, test.hidden, number, mistake))
+                continue
             status, feedback, mistake = _outcome(test, fixtures)
             results.append(TestResult(test.name, test.points if status == PASSED else 0.0, test.points, status,
                                       feedback, test.hidden, number, mistake))
@@ -194,6 +214,22 @@ class _Collector:
                      core=bool(marker.kwargs.get("core", True)) if marker else True,
                      hidden=Path(str(item.path)).resolve().is_relative_to(self.hidden_root),
                      function=item.obj, arguments=arguments, fixtures=tuple(wanted), problem=problem)
+
+
+def _refusals(violations) -> dict[str, tuple[str, str]]:
+    """Map each charged function to the sentence its first test shows (its first violation, and how many more) and
+    the mistake name a class summary counts."""
+    charged: dict[str, list] = {}
+    for violation in violations:
+        for function in violation.charged:
+            charged.setdefault(function, []).append(violation)
+    refusals = {}
+    for function, found in charged.items():
+        first = found[0]
+        sentence = first.sentence + (MORE_VIOLATIONS.format(count=len(found) - 1) if len(found) > 1 else "")
+        mistake = OWN_WORK_MISTAKE if first.rule == policy.OWN_WORK else RULE_MISTAKE.format(rule=first.rule)
+        refusals[function] = (sentence, mistake)
+    return refusals
 
 
 def _outcome(test: _Test, fixtures: dict) -> tuple[str, str, str | None]:

@@ -24,7 +24,8 @@ or a module holding one handed to other code (`_pick(F, name)`). Family B, plain
 code: RULE_WHY says what each rule forbids and why.
 
 Who is charged. A violation costs every graded name whose code contains it, or that uses,
-calls, names or inherits (directly or through helpers) the definition containing it. The
+calls, names or inherits (directly or through helpers) the definition containing it; own
+work stops at another graded name, which answers for its own delegation. The
 edges: every use of a module-level name leads to the statements that bind it, and to those
 that change it in place (`OPS["drop"] = ...`, `OPS.append(...)`, `setattr(Dropout, ...)`,
 `@add_to_class(Dropout)`, `global x; x = ...`); a class is one unit with all its methods.
@@ -226,7 +227,9 @@ def check(chunks, graded: tuple[str, ...], banned: dict[str, tuple[str, ...]]) -
     at_load = module.reach(module.load_roots(), every_binding=True)
     charges: dict[tuple, _Charge] = {}
     for name in graded:
-        for unit in reach[name]:
+        # Own work is judged on a name's own code and helpers: Dropout built on a dropout that delegates did
+        # its own job, and dropout alone answers for the delegation.
+        for unit in module.reach(module.final_binders(name), stop=set(graded) - {name}):
             for use in unit.uses:
                 _charge_own_work(charges, name, unit, use, banned.get(name, ()))
     for unit in module.units:
@@ -408,12 +411,13 @@ class _Module:
         return [binder for unit in self.units for name in unit.load_names
                 for binder in self.final_binders(name, every_binding=True)]
 
-    def reach(self, start: list[_Unit], every_binding: bool = False) -> set[_Unit]:
-        """Return the units code in `start` can run: a closure over the module-level names each uses.
+    def reach(self, start: list[_Unit], every_binding: bool = False, stop=frozenset()) -> set[_Unit]:
+        """Return the units code in `start` can run: a closure over the module-level names each uses, except
+        the names in `stop`.
 
         Imports are not followed: what they bind is judged where it is used.
         """
-        seen, names, stack = set(), set(), list(start)
+        seen, names, stack = set(), set(stop), list(start)
         while stack:
             unit = stack.pop()
             if unit in seen:

@@ -31,13 +31,15 @@ def sandbox(course):
 @pytest.fixture
 def grade_as(course, sandbox, tmp_path):
     """Grade a submission to the named assignment, given as a path or as the source text of its module."""
-    def run(name: str, submission, timeout: float = TEST_TIMEOUT, include_hidden: bool = True):
+    def run(name: str, submission, timeout: float = TEST_TIMEOUT, include_hidden: bool = True,
+            source_policy: bool = True):
         assignment = load_assignment(name, course)
         if isinstance(submission, str):
             path = tmp_path / f"{assignment.module}.py"
             path.write_text(submission)
             submission = path
-        return grade(assignment, submission, sandbox=sandbox, timeout=timeout, include_hidden=include_hidden)
+        return grade(assignment, submission, sandbox=sandbox, timeout=timeout, include_hidden=include_hidden,
+                     source_policy=source_policy)
     return run
 
 
@@ -49,3 +51,9 @@ def assignment2(course):
 @pytest.fixture
 def grade2(grade_as):
     return lambda submission, timeout=TEST_TIMEOUT: grade_as("assignment2", submission, timeout)
+
+
+@pytest.fixture
+def attack2(grade_as):
+    """Grade to assignment2 without the source policy, so an attack it would refuse really runs in the sandbox."""
+    return lambda submission, timeout=TEST_TIMEOUT: grade_as("assignment2", submission, timeout, source_policy=False)

@@ -163,12 +163,13 @@ def test_other_correct_routes_score_full_marks(grade3, route):
     assert [r.feedback for r in report.results if r.status != PASSED] == []
 
 
-def test_banned_call_hidden_from_the_source_is_caught_when_it_runs(grade3):
+def test_a_delegation_behind_getattr_is_named_once_and_costs_every_test_of_its_function(grade3):
     report = grade3(with_mistakes(REFERENCE_SOURCE, [ADAM_THROUGH_GETATTR]))
     assert functions_losing_points(report) == {"adam_step"}
-    lost = [r for r in report.results if r.status != PASSED]
-    assert len(lost) == sum(r.function == "adam_step" for r in report.results)  # every adam_step test
-    assert all("called torch.optim.Adam" in r.feedback for r in lost), [r.feedback for r in lost]
+    first, *others = [r for r in report.results if r.function == "adam_step"]
+    assert first.status != PASSED and "adam_step uses torch.optim.Adam (optimizers.py, line " in first.feedback
+    assert {r.feedback for r in others} == {f"Not run: adam_step breaks a rule of this assignment, as test "
+                                            f"{first.number} says."}
 
 
 def test_stub_examples_print_their_expected_output(tmp_path):

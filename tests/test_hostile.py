@@ -2,7 +2,9 @@
 
 Every case grades a file from tests/submissions/assignment2/hostile (its docstring
 says what it attacks) against a throwaway copy of the course, then checks what a
-sandbox escape would have changed.
+sandbox escape would have changed. The source policy would refuse most of these
+before they run, so they are graded without it (`attack2`): the sandbox must hold
+on its own.
 """
 import ast
 from pathlib import Path
@@ -38,9 +40,9 @@ def scores_by_function(report) -> dict[str, set[str]]:
 
 
 @pytest.mark.parametrize("name", sorted(CONTAINED))
-def test_attack_costs_only_the_attacked_function(grade2, name):
+def test_attack_costs_only_the_attacked_function(attack2, name):
     attacked, witness, words = CONTAINED[name]
-    report = grade2(HOSTILE / f"{name}.py")
+    report = attack2(HOSTILE / f"{name}.py")
     statuses = scores_by_function(report)
     assert PASSED not in statuses[attacked]
     if witness:
@@ -49,10 +51,10 @@ def test_attack_costs_only_the_attacked_function(grade2, name):
     assert any(word in text for text in feedback for word in words), feedback
 
 
-def test_monkeypatched_comparisons_change_nothing(grade2):
+def test_monkeypatched_comparisons_change_nothing(attack2):
     source = (HOSTILE / "monkeypatch.py").read_text()
-    patched = grade2(source)
-    unpatched = grade2(_without_module_level_patches(source))
+    patched = attack2(source)
+    unpatched = attack2(_without_module_level_patches(source))
     assert [r.status for r in patched.results] == [r.status for r in unpatched.results]
     assert {r.function for r in patched.results if r.status != PASSED} >= {"l1_reg", "l2_reg", "regularized_loss"}
 
@@ -65,15 +67,15 @@ def _without_module_level_patches(source: str) -> str:
     return ast.unparse(tree)
 
 
-def test_reduce_payload_never_runs_in_the_grader(grade2):
+def test_reduce_payload_never_runs_in_the_grader(attack2):
     marker = Path("/tmp/PWNED_reduce_payload")
     marker.unlink(missing_ok=True)
-    grade2(HOSTILE / "reduce_payload.py")
+    attack2(HOSTILE / "reduce_payload.py")
     assert not marker.exists()
 
 
-def test_reference_cannot_be_read_or_echoed(grade2, course):
-    report = grade2(HOSTILE / "read_reference.py")
+def test_reference_cannot_be_read_or_echoed(attack2, course):
+    report = attack2(HOSTILE / "read_reference.py")
     secret_lines = {line.strip() for path in (course / "reference").rglob("*.py")
                     for line in path.read_text().splitlines() if len(line.strip()) > 25}
     secret_lines |= {line.strip() for path in (PROJECT / "reference").rglob("*.py")
@@ -82,38 +84,38 @@ def test_reference_cannot_be_read_or_echoed(grade2, course):
     assert not [line for line in secret_lines if line in shown]
 
 
-def test_tests_and_grader_cannot_be_overwritten(grade2, course):
+def test_tests_and_grader_cannot_be_overwritten(attack2, course):
     watched = sorted((course / "reference").rglob("*.py")) + sorted((PROJECT / "reference").rglob("*.py"))
     before = {path: path.read_bytes() for path in watched}
-    grade2(HOSTILE / "overwrite_tests.py")
+    attack2(HOSTILE / "overwrite_tests.py")
     assert {path: path.read_bytes() for path in watched} == before
     assert not list((PROJECT / "autograder").rglob("PWNED*"))
 
 
-def test_network_is_unreachable(grade2):
-    report = grade2(HOSTILE / "network.py")
+def test_network_is_unreachable(attack2):
+    report = attack2(HOSTILE / "network.py")
     feedback = " ".join(r.feedback for r in report.results if r.function == "l1_reg")
     assert "connected" not in feedback and "port" not in feedback, feedback
 
 
-def test_no_process_outlives_grading(grade2):
-    report = grade2(HOSTILE / "fork_children.py")
+def test_no_process_outlives_grading(attack2):
+    report = attack2(HOSTILE / "fork_children.py")
     assert scores_by_function(report)["l1_reg"] == {PASSED}
     assert not _processes_named("hostile-sleeper")
 
 
-def test_fork_bomb_is_capped_and_cleaned_up(grade2):
-    report = grade2(HOSTILE / "fork_bomb.py")
+def test_fork_bomb_is_capped_and_cleaned_up(attack2):
+    report = attack2(HOSTILE / "fork_bomb.py")
     statuses = scores_by_function(report)
     assert statuses["l1_reg"] == statuses["l2_reg"] == {PASSED}
     uids = [int(layer.split()[1]) for layer in report.layers if layer.startswith("uid ")]
     assert not _processes_of_uids(uids)  # without a uid of its own, the pid namespace test above covers it
 
 
-def test_killing_the_parent_is_contained(grade2, sandbox):
-    if not any("pid" in layer or "landlock" in layer for layer in grade2(HOSTILE / "sys_exit.py").layers):
+def test_killing_the_parent_is_contained(attack2, sandbox):
+    if not any("pid" in layer or "landlock" in layer for layer in attack2(HOSTILE / "sys_exit.py").layers):
         pytest.skip("neither a pid namespace nor Landlock signal scoping is available: this attack is unsafe here")
-    report = grade2(HOSTILE / "kill_parent.py")
+    report = attack2(HOSTILE / "kill_parent.py")
     assert scores_by_function(report)["l1_reg"] == {PASSED}
     assert sandbox.process.poll() is None  # the zygote survived too
 
@@ -155,10 +157,18 @@ def l1_reg(model):
 '''
 
 
-def test_scratch_space_is_capped_as_a_whole(grade2):
-    report = grade2(DISK_FILLER)
+def test_scratch_space_is_capped_as_a_whole(attack2):
+    report = attack2(DISK_FILLER)
     if not any("scratch" in layer and "MiB" in layer for layer in report.layers):
         pytest.skip("no mount namespace here: scratch is an ordinary folder")
     feedback = next(r.feedback for r in report.results if r.function == "l1_reg")
     assert "No space left on device" in feedback, feedback
     assert int(feedback.split("'")[1].split()[0]) <= 64
+
+
+def test_the_source_policy_refuses_an_attack_before_it_runs(grade2):
+    report = grade2(HOSTILE / "segfault.py")
+    l1 = [r for r in report.results if r.function == "l1_reg"]
+    assert "ctypes" in l1[0].feedback and "segmentation fault" not in l1[0].feedback
+    assert {r.feedback for r in l1[1:]} == {f"Not run: l1_reg breaks a rule of this assignment, as test "
+                                            f"{l1[0].number} says."}

@@ -55,7 +55,7 @@ MODULES = {"assignment1": "narrow_lnn", "assignment2": "regularization", "assign
            "assignment4": "splits"}
 MISTAKES = {"assignment1": MISTAKES1, "assignment2": MISTAKES2, "assignment3": MISTAKES3, "assignment4": MISTAKES4}
 # Mistakes that delegate, and the graded names charged: the function and those that call it.
-DELEGATING_MISTAKES = {"dropout_calls_torch": ("Dropout", "dropout"), "Dropout_uses_nn_dropout": ("Dropout",),
+DELEGATING_MISTAKES = {"dropout_calls_torch": ("dropout",), "Dropout_uses_nn_dropout": ("Dropout",),
                        "sgd_step_calls_torch_optim": ("sgd_step",),
                        "train_dev_test_split_random_split": ("train_dev_test_split",),
                        "kfold_indices_calls_sklearn": ("kfold_indices",)}
@@ -101,7 +101,7 @@ def defined_names(source: str) -> tuple[str, ...]:
 ATTACKS = [
     # Own work: every route to the routine the exercise re-implements.
     ("own_direct.py", "assignment2", [(OWN_WORK, 15, ("dropout",))]),
-    ("own_helper.py", "assignment2", [(OWN_WORK, 11, ("Dropout", "dropout"))]),
+    ("own_helper.py", "assignment2", [(OWN_WORK, 11, ("dropout",))]),
     ("own_partial.py", "assignment2", [(OWN_WORK, 12, ("dropout",)), (OWN_WORK, 22, ("Dropout",))]),
     ("own_alias.py", "assignment2", [(OWN_WORK, 9, ("Dropout",)), (OWN_WORK, 13, ("dropout",))]),
     ("own_lambda.py", "assignment2", [(OWN_WORK, 4, ("dropout",))]),
@@ -421,13 +421,13 @@ def test_the_sentence_for_a_direct_use_names_the_routine_and_the_line():
     assert (violation.filename, violation.line) == ("own_direct.py", 15)
 
 
-def test_the_sentence_for_a_helper_names_the_helper_and_every_charged_name():
+def test_the_sentence_for_a_helper_names_the_helper_and_the_charged_name():
     [violation] = policy_of(load_submission(POLICY / "own_helper.py"))
     assert violation.sentence == USES.format(
-        names="dropout and Dropout", verb="reach", what="torch.nn.functional.dropout",
+        names="dropout", verb="reaches", what="torch.nn.functional.dropout",
         where=THROUGH_HOLDER.format(holder="_drop"), place=PLACE.format(filename="own_helper.py", line=11),
         why=OWN_WORK_WHY)
-    assert violation.sentence.startswith("dropout and Dropout reach torch.nn.functional.dropout through `_drop` ")
+    assert violation.sentence.startswith("dropout reaches torch.nn.functional.dropout through `_drop` ")
 
 
 def test_the_sentence_for_module_level_code_a_graded_name_uses():

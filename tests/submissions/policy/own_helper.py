@@ -1,7 +1,7 @@
 """Own work through a helper: dropout calls `_drop`, which calls torch.nn.functional.dropout.
 
-Dropout.forward calls dropout, so it reaches the library routine too: both are charged,
-with one violation at the helper's line.
+Dropout.forward calls dropout, another graded name, which alone answers for the delegation:
+one violation at the helper's line, charged to dropout.
 """
 import torch.nn as nn
 import torch.nn.functional
