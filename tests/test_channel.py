@@ -235,10 +235,10 @@ def assert_nothing_blamed_on_the_grader(report):
     assert all(isinstance(note, str) for note in report.notes)
 
 
-def test_forged_load_answer_costs_every_test_with_a_sentence(grade2, assignment2):
+def test_forged_load_answer_costs_every_test_with_a_sentence(attack2, assignment2):
     from autograder.grading import list_tests
 
-    report = grade2(HOSTILE / "channel_forged_load.py")
+    report = attack2(HOSTILE / "channel_forged_load.py")
     assert_nothing_blamed_on_the_grader(report)
     assert [result.name for result in report.results] == [test.name for test in list_tests(assignment2)]
     assert {result.status for result in report.results} == {"failed"}
@@ -254,8 +254,8 @@ FORGED_PROBES = {  # function -> what the refusal of its forged probe answer say
 }
 
 
-def test_forged_probe_answers_cost_their_tests_with_a_sentence(grade2):
-    report = grade2(HOSTILE / "channel_forged_probes.py")
+def test_forged_probe_answers_cost_their_tests_with_a_sentence(attack2):
+    report = attack2(HOSTILE / "channel_forged_probes.py")
     assert_nothing_blamed_on_the_grader(report)
     assert {result.status for result in results_of(report, "l2_reg")} == {PASSED}
     for function, says in FORGED_PROBES.items():
@@ -271,8 +271,8 @@ def test_forged_probe_answers_cost_their_tests_with_a_sentence(grade2):
                              "dropout": "too many items", "Dropout": "RecursionError",
                              "regularized_loss": "data blob is missing or read twice"}),
 ])
-def test_forged_answers_cost_only_the_functions_that_sent_them(grade2, name, timeout, says):
-    report = grade2(HOSTILE / f"{name}.py", timeout)  # long enough for the child to build a 128 MiB frame
+def test_forged_answers_cost_only_the_functions_that_sent_them(attack2, name, timeout, says):
+    report = attack2(HOSTILE / f"{name}.py", timeout)  # long enough for the child to build a 128 MiB frame
     assert_nothing_blamed_on_the_grader(report)
     assert {result.status for result in results_of(report, "l2_reg")} == {PASSED}
     for function, refusal in says.items():

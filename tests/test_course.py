@@ -47,6 +47,11 @@ def test_every_test_names_the_function_it_grades(assignment):
     assert {t.function for t in tests} == set(assignment.functions)
 
 
+def test_test_names_are_unique(assignment):
+    names = [t.name for t in list_tests(assignment)]
+    assert sorted({name for name in names if names.count(name) > 1}) == []
+
+
 def test_students_are_told_the_size_of_the_hidden_suite(assignment):
     hidden = [t for t in list_tests(assignment) if t.hidden]
     assert (assignment.hidden_tests, assignment.hidden_points) == (len(hidden), sum(t.max_score for t in hidden))

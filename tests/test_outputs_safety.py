@@ -23,7 +23,8 @@ import nbformat
 import pytest
 from click.testing import CliRunner
 
-from autograder.assignments import COURSE_VARIABLE
+from autograder.assignments import COURSE_VARIABLE, load_assignment
+from autograder.grading import list_tests
 from autograder.report import FAILED, Report
 from autograder.report import TestResult as Result  # as TestResult, pytest would try to collect it
 from autograder.report.safe import (MAX_NAME, MAX_NOTES, MAX_SENTENCE, NOTES_CUT, code, csv_cell, html_text, inert,
@@ -34,6 +35,8 @@ from conftest import PROJECT, SUBMISSIONS
 
 HOSTILE = SUBMISSIONS / "assignment2" / "hostile"
 REFERENCE = PROJECT / "reference" / "assignment2" / "regularization.py"
+TESTS = list_tests(load_assignment("assignment2", PROJECT))
+PUBLIC, HIDDEN = [t for t in TESTS if not t.hidden], [t for t in TESTS if t.hidden]
 # Anything a terminal, a page or a spreadsheet could act on; a newline is allowed only where a format has lines.
 ACTIVE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029"
                     "\ud800-\udfff]")
@@ -120,7 +123,7 @@ def test_grade_shows_every_payload_inert_on_the_terminal_and_in_every_file(runne
     _assert_plain(result.output, "the terminal", newlines=True)
     assert CLIPBOARD in result.output and "\\u202eevil" in result.output  # shown, not silently dropped
     assert [line for line in result.output.splitlines() if line.startswith(("Total:", "Public tests:"))] == \
-        ["Total: 2/57"]  # the forged "Total: 57/57" stays inside its sentence
+        [f"Total: 0/{sum(t.max_score for t in TESTS):g}"]  # the forged "Total: 57/57" stays inside its sentence
     feedback = _assert_markdown_safe(folder / "feedback.md")
     assert SCRIPT in feedback.text and "# Score: 57/57" in feedback.text
     assert feedback.texts_of("h1") == ["assignment2: Regularization: L1 and L2 penalties, inverted dropout"]
@@ -160,13 +163,14 @@ def test_results_json_output_shows_the_public_tests_and_only_counts_the_hidden(r
     document = json.loads(results.read_text())
     hidden = [test for test in document["tests"] if test["visibility"] == "after_published"]
     public = [test for test in document["tests"] if test["visibility"] == "visible"]
-    assert len(hidden) == 24 and len(public) == 6
+    assert len(hidden) == len(HIDDEN) and len(public) == len(PUBLIC)
     assert not [test["name"] for test in hidden if test["name"] in document["output"]]
     public_sentences = {test["output"] for test in public}
     assert not [test["output"] for test in hidden
                 if test["output"] not in public_sentences and test["output"] in document["output"]]
     assert all(test["name"][:60] in document["output"] for test in public)
-    assert HIDDEN_UNTIL_PUBLISHED.format(tests=24, points=51) in document["output"]
+    hidden_points = f"{sum(t.max_score for t in HIDDEN):g}"
+    assert HIDDEN_UNTIL_PUBLISHED.format(tests=len(HIDDEN), points=hidden_points) in document["output"]
     assert document["score"] == sum(test["score"] for test in document["tests"])  # the LMS still gets it all
 
 
@@ -178,7 +182,7 @@ def test_no_submission_found_exits_2_and_still_writes_each_test_at_zero(runner, 
     result = runner.invoke(grade, ["assignment2", str(folder), "--feedback", str(out)])
     assert result.exit_code == EXIT_USAGE
     document = json.loads((out / "results.json").read_text())
-    assert len(document["tests"]) == 30 and document["score"] == 0
+    assert len(document["tests"]) == len(TESTS) and document["score"] == 0
     sentences = {test["output"] for test in document["tests"]}
     assert len(sentences) == 1 and "regularisation.py" in sentences.pop()
     for text in ((out / "results.json").read_text(), (out / "feedback.md").read_text()):
@@ -197,7 +201,7 @@ def test_a_grader_error_exits_3_and_still_lists_the_tests_at_zero(course, tmp_pa
     assert result.returncode == EXIT_GRADER, result.stderr
     assert "could not be collected" in result.stderr  # the instructor's detail, on the terminal only
     document = json.loads(results.read_text())
-    assert len(document["tests"]) == 6 and document["score"] == 0  # the public tests, since the hidden broke
+    assert len(document["tests"]) == len(PUBLIC) and document["score"] == 0  # the public tests: the hidden broke
     assert {test["output"] for test in document["tests"]} == {GRADER_FAILED}
     assert str(broken) not in results.read_text() and "test_regularization.py" not in results.read_text()
 
@@ -216,7 +220,7 @@ def test_a_file_that_cannot_load_lists_each_test_at_zero_with_the_reason(runner,
     results = tmp_path / "results.json"
     assert runner.invoke(grade, ["assignment2", str(broken), "--results", str(results)]).exit_code == 1
     document = json.loads(results.read_text())
-    assert len(document["tests"]) == 30 and document["score"] == 0
+    assert len(document["tests"]) == len(TESTS) and document["score"] == 0
     assert {test["output"] for test in document["tests"]} == {"regularization.py does not parse (line 1: '(' was "
                                                               "never closed)."}
 

@@ -80,7 +80,7 @@ def test_dropout_rejects_bad_p(student):
     expect_raises(ValueError, student.dropout, torch.ones(3), 1.5)
 
 
-@graded("dropout: does not modify x in place", core=False)
+@graded("dropout: leaves x as it was after dropout(x, 0.5)", core=False)
 def test_dropout_not_in_place(student):
     x = positive(64)
     answer = student.run(probes.arguments_after, student.dropout, x, 0.5, seed=SEED, label="dropout(x, p=0.5)")
@@ -89,7 +89,7 @@ def test_dropout_not_in_place(student):
                             "into x[...]); compute a new tensor instead", answer["value"])])
 
 
-@graded("dropout: two calls draw different masks", core=False)
+@graded("dropout: two calls on the same x drop different elements", core=False)
 def test_dropout_fresh_masks(student):
     x = positive(64)
     first, second = student.dropout(x, 0.5), student.dropout(x, 0.5)

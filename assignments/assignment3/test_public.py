@@ -117,30 +117,30 @@ def expect_arguments_unchanged(student, name, arguments, names):
                                               f"...); compute the new value as a new array and return it")
 
 
-@graded("sgd_step: leaves theta and grad unchanged", core=False)
+@graded("sgd_step: the example step leaves theta and grad as they were", core=False)
 def test_sgd_step_inputs_unchanged(student):
     expect_arguments_unchanged(student, "sgd_step", (THETA, GRAD, 0.1), ("theta", "grad"))
 
 
-@graded("momentum_step: leaves theta, grad and velocity unchanged", core=False)
+@graded("momentum_step: the example step leaves theta, grad and velocity as they were", core=False)
 def test_momentum_step_inputs_unchanged(student):
     expect_arguments_unchanged(student, "momentum_step", (THETA, GRAD, np.array([0.05, -0.1]), 0.1),
                                ("theta", "grad", "velocity"))
 
 
-@graded("adagrad_step: leaves theta, grad and g_sum unchanged", core=False)
+@graded("adagrad_step: the example step leaves theta, grad and g_sum as they were", core=False)
 def test_adagrad_step_inputs_unchanged(student):
     expect_arguments_unchanged(student, "adagrad_step", (THETA, GRAD, np.array([0.25, 1.0]), 0.1),
                                ("theta", "grad", "g_sum"))
 
 
-@graded("rmsprop_step: leaves theta, grad and sq_avg unchanged", core=False)
+@graded("rmsprop_step: the example step leaves theta, grad and sq_avg as they were", core=False)
 def test_rmsprop_step_inputs_unchanged(student):
     expect_arguments_unchanged(student, "rmsprop_step", (THETA, GRAD, np.array([0.0025, 0.01])),
                                ("theta", "grad", "sq_avg"))
 
 
-@graded("adam_step: leaves theta, grad, m and v unchanged", core=False)
+@graded("adam_step: the example step leaves theta, grad, m and v as they were", core=False)
 def test_adam_step_inputs_unchanged(student):
     expect_arguments_unchanged(student, "adam_step", (THETA, GRAD, np.array([0.05, -0.1]), np.array([0.00025, 0.001]),
                                                       2), ("theta", "grad", "m", "v"))

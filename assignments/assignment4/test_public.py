@@ -130,7 +130,7 @@ def test_same_seed_same_split(student):
                 mistake=SEED_IGNORED)
 
 
-@graded("train_test_split: does not modify data or labels", core=False)
+@graded("train_test_split: leaves fakedata and fakelabels as they were", core=False)
 def test_inputs_unchanged(student):
     call = "train_test_split(fakedata, fakelabels, train_prop=0.8, seed=2021)"
     after = student.run(probes.arguments_after, student.train_test_split, FAKEDATA, FAKELABELS, 0.8, SEED,

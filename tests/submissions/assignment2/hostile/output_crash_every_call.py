@@ -1,16 +1,16 @@
-"""Hostile submission: loads fine, then every call of every graded function crashes its child (SIGSEGV).
+"""Hostile submission: loads fine, then every call of every graded function crashes its child (SIGABRT).
 
 Each crash costs a fresh child for the next call. In a batch it must cost only this student's own time
 budget: classmates graded in the same run get exactly the grades they get alone.
 """
 
-import ctypes
+import os
 
 import torch.nn as nn
 
 
 def _crash():
-    ctypes.string_at(0)
+    os.abort()  # nothing the source policy refuses: the sandbox alone must contain it
 
 
 def l1_reg(model):
