@@ -29,6 +29,7 @@ from autograder.submission import (
     STATEMENTS_SKIPPED,
     TOO_BIG,
     UNKNOWN_KIND,
+    UNSUPPORTED_VERSION,
     Chunk,
     SubmissionNotFound,
     compile_chunk,
@@ -157,7 +158,7 @@ EXPECTED_NOTES = (
     "Cell 5 of regularization.ipynb does not parse (line 2: '(' was never closed) "
     "and was skipped.",
     "Skipped 8 statements in cells 7, 9, 12 and 13 of regularization.ipynb: "
-    "grading runs only imports, definitions and constants.",
+    "grading runs only imports, definitions and the assignments they use.",
 )
 
 
@@ -317,19 +318,26 @@ def test_bare_strings_and_pass_are_dropped_without_a_note(tmp_path):
     assert loaded.notes == ()
 
 
-def test_py_file_is_one_chunk_run_as_written(tmp_path):
+def test_py_file_runs_as_written_one_statement_per_chunk(tmp_path):
     text = "# solution\nimport math\nprint('training')\nwhile True:\n    pass\n"
     path = tmp_path / "regularization.py"
     path.write_text(text, encoding="utf-8")
     loaded = load_submission(path)
-    assert loaded.chunks == (Chunk(text, "regularization.py", 1, False, text),)
+    # Only the import may fail without stopping the load.
+    assert loaded.chunks == (
+        Chunk("import math", "regularization.py", 2, True, text, binds=("math",)),
+        Chunk("print('training')", "regularization.py", 3, False, text),
+        Chunk("while True:\n    pass", "regularization.py", 4, False, text),
+    )
     assert (loaded.notes, loaded.problem) == ((), None)
 
 
 def test_py_file_line_ends_and_bom_are_normalised(tmp_path):
     path = tmp_path / "regularization.py"
     path.write_bytes(b"\xef\xbb\xbfX = 1\r\nY = 2\r\n")
-    assert load_submission(path).chunks[0].source == "X = 1\nY = 2\n"
+    chunks = load_submission(path).chunks
+    text = "X = 1\nY = 2\n"
+    assert [(chunk.source, chunk.text) for chunk in chunks] == [("X = 1", text), ("Y = 2", text)]
 
 
 @pytest.mark.parametrize(
@@ -379,9 +387,7 @@ def test_missing_file_is_the_callers_bug(tmp_path):
         ),
         (
             b'{"nbformat": 9}',
-            NOT_A_NOTEBOOK.format(
-                name=NOTEBOOK, reason="nbformat cannot read it (Unsupported nbformat version 9)"
-            ),
+            NOT_A_NOTEBOOK.format(name=NOTEBOOK, reason=UNSUPPORTED_VERSION.format(version="9")),
         ),
     ],
 )
