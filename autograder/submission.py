@@ -67,6 +67,7 @@ MAX_CODE_TOKENS = 200_000
 # mostly long strings, which cost nothing extra.
 MAX_JSON_ITEMS = 2_000_000
 MAX_CODE_CELLS = 5_000
+MAX_STATEMENTS = 10_000  # a notebook's, each costing the grader about 0.2 ms to classify
 MAX_KEPT_STATEMENTS = 5_000
 SETUP_SECONDS = 3.0  # what a notebook's kept statements may take together in the child
 SETUP_SHARE = 0.3  # ... and at most this share of the call time limit the load runs under
@@ -113,15 +114,19 @@ JSON_NUMBER_TOO_LONG = "it holds a number too long to read"
 JSON_TOO_BIG = (
     "it holds more than {limit:,} JSON values; clear its outputs in Jupyter and save it again"
 )
-NOT_AN_OBJECT = "it holds JSON {kind}, not a notebook"
+NOT_AN_OBJECT = "its JSON is {kind}, not a notebook"
 NO_VERSION = "it has no nbformat version"
 UNSUPPORTED_VERSION = (
     "its nbformat version is {version}, and the grader reads versions 3 and 4; "
     "open it in Jupyter and save it again"
 )
-BAD_PART = "its {part} is not {expected}"
+NOT_A_LIST = "its {part} are not a list"
+NOT_A_JSON_OBJECT = "{part} is not a JSON object"
 SOURCE_NOT_TEXT = "the source of cell {number} is not text"
 TOO_MANY_CELLS = "{name} has {count:,} code cells; the grader reads notebooks of up to {limit:,}."
+TOO_MANY_STATEMENTS = (
+    "{name} has more than {limit:,} statements in its code cells; the grader reads notebooks of up to that many."
+)
 NO_CODE_CELLS = "{name} has no code cells, or only empty ones."
 NOTHING_TO_GRADE = (
     "Nothing in {name} can be graded: no code cell that parses has "
@@ -267,8 +272,8 @@ def load_submission(path: Path, graded: Iterable[str] | None = None) -> Submissi
     """
     kind = path.suffix.lower()
     try:
-        if kind not in SUFFIXES:
-            raise _Unusable(UNKNOWN_KIND.format(name=path.name))
+        if kind not in SUFFIXES:  # never read: refused by name
+            raise _Unusable((SYMBOLIC_LINK if path.is_symlink() else UNKNOWN_KIND).format(name=path.name))
         data = _read_file(path, MAX_NOTEBOOK_BYTES if kind == ".ipynb" else MAX_SOURCE_BYTES)
         return _load_script(path, data) if kind == ".py" else _load_notebook(path, data, graded)
     except _Unusable as refusal:
@@ -281,9 +286,11 @@ def compile_chunk(chunk: Chunk) -> types.CodeType:
     # Statements after a `;` keep their line but not their column, which only
     # shifts the carets under that line in a traceback.
     ast.increment_lineno(tree, chunk.first_line - 1)
-    lines = io.StringIO(chunk.text).readlines()  # split on "\n" only, as the parser does
-    # mtime None marks the entry as not backed by a file, so checkcache keeps it.
-    linecache.cache[chunk.filename] = (len(chunk.text), None, lines, chunk.filename)
+    cached = linecache.cache.get(chunk.filename)
+    if cached is None or cached[0] != len(chunk.text):  # chunks of one cell or file share their text
+        lines = io.StringIO(chunk.text).readlines()  # split on "\n" only, as the parser does
+        # mtime None marks the entry as not backed by a file, so checkcache keeps it.
+        linecache.cache[chunk.filename] = (len(chunk.text), None, lines, chunk.filename)
     return compile(tree, chunk.filename, "exec", flags=chunk.flags, dont_inherit=True)
 
 
@@ -376,12 +383,15 @@ def _read_file(path: Path, limit: int) -> bytes:
         if error.errno == errno.ELOOP or path.is_symlink():
             raise _Unusable(SYMBOLIC_LINK.format(name=path.name)) from None
         raise _Unusable(CANNOT_READ.format(name=path.name, reason=error.strerror)) from None
-    with open(fd, "rb") as handle:
+    try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise _Unusable(NOT_A_FILE.format(name=path.name))
         _check_size(path.name, info.st_size, limit)
-        data = handle.read(limit + 1)  # the file may have grown since fstat
+        with open(fd, "rb", closefd=False) as handle:
+            data = handle.read(limit + 1)  # the file may have grown since fstat
+    finally:
+        os.close(fd)
     _check_size(path.name, len(data), limit)
     return data
 
@@ -483,7 +493,7 @@ def _load_notebook(path: Path, data: bytes, graded: Iterable[str] | None) -> Sub
     statements, cell_notes, not_run, flags = [], [], {}, 0
     for number, source in _code_cells(name, data):
         try:
-            cell, flags = _cell_statements(name, number, source, flags)
+            cell, flags = _cell_statements(name, number, source, flags, MAX_STATEMENTS - len(statements))
         except _SkippedCell as skipped:
             cell_notes += [skipped.note] if skipped.note else []
             for bound in skipped.names:
@@ -501,8 +511,7 @@ def _load_notebook(path: Path, data: bytes, graded: Iterable[str] | None) -> Sub
 
 def _code_cells(name: str, data: bytes) -> list[tuple[int, str]]:
     """Return (cell number, source) of code cells, refusing notebooks with no or too much code."""
-    cells = _notebook_cells(name, _decode(name, data))
-    code = [(number, source) for number, kind, source in cells if kind == "code"]
+    code = _notebook_cells(name, _decode(name, data))
     if len(code) > MAX_CODE_CELLS:
         raise _Unusable(TOO_MANY_CELLS.format(name=name, count=len(code), limit=MAX_CODE_CELLS))
     code = [(number, _OLD_NEWLINES.sub("\n", source)) for number, source in code]
@@ -517,8 +526,8 @@ def _code_cells(name: str, data: bytes) -> list[tuple[int, str]]:
     return code
 
 
-def _notebook_cells(name: str, text: str) -> list[tuple[int, str, str]]:
-    """Return (number, cell type, source) for every cell of an nbformat 3 or 4 notebook.
+def _notebook_cells(name: str, text: str) -> list[tuple[int, str]]:
+    """Return (number, source) of the code cells of an nbformat 3 or 4 notebook.
 
     Read by hand rather than through nbformat: only cell types and sources
     matter, and every part of a hostile file must be checked before use, so
@@ -527,22 +536,21 @@ def _notebook_cells(name: str, text: str) -> list[tuple[int, str, str]]:
     document = _parse_json(name, text)
     version = document.get("nbformat")
     if version == 4 and not isinstance(version, bool):
-        raw_cells = _json_list(name, document.get("cells", []), "list of cells")
+        raw_cells = _json_list(name, document.get("cells", []), "cells")
         source_key = "source"
     elif version == 3 and not isinstance(version, bool):
         raw_cells = []
-        for worksheet in _json_list(name, document.get("worksheets", []), "list of worksheets"):
-            worksheet = _json_object(name, worksheet, "worksheet")
-            raw_cells += _json_list(name, worksheet.get("cells", []), "list of cells")
+        for number, worksheet in enumerate(_json_list(name, document.get("worksheets", []), "worksheets"), 1):
+            worksheet = _json_object(name, worksheet, f"worksheet {number}")
+            raw_cells += _json_list(name, worksheet.get("cells", []), "cells")
         source_key = "input"  # version 3 keeps a code cell's source under "input"
     else:
         raise _not_a_notebook(name, _version_problem(version))
     cells = []
     for number, cell in enumerate(raw_cells, start=1):
         cell = _json_object(name, cell, f"cell {number}")
-        kind = cell.get("cell_type")
-        key = source_key if kind == "code" else "source"
-        cells.append((number, kind, _cell_source(name, number, cell.get(key, ""))))
+        if cell.get("cell_type") == "code":  # the rest (markdown, raw, headings) is only counted
+            cells.append((number, _cell_source(name, number, cell.get(source_key, ""))))
     return cells
 
 
@@ -566,13 +574,13 @@ def _parse_json(name: str, text: str) -> dict:
 
 def _json_list(name: str, value, part: str) -> list:
     if not isinstance(value, list):
-        raise _not_a_notebook(name, BAD_PART.format(part=part, expected="a list"))
+        raise _not_a_notebook(name, NOT_A_LIST.format(part=part))
     return value
 
 
 def _json_object(name: str, value, part: str) -> dict:
     if not isinstance(value, dict):
-        raise _not_a_notebook(name, BAD_PART.format(part=part, expected="a JSON object"))
+        raise _not_a_notebook(name, NOT_A_JSON_OBJECT.format(part=part))
     return value
 
 
@@ -621,10 +629,11 @@ class _SkippedCell(Exception):
         self.note, self.names, self.reason = note, names, reason
 
 
-def _cell_statements(name: str, number: int, source: str, flags: int) -> tuple[list[_Statement], int]:
+def _cell_statements(name: str, number: int, source: str, flags: int, room: int) -> tuple[list[_Statement], int]:
     """Return a cell's statements, classified, and the __future__ flags in force after it.
 
-    Raise _SkippedCell when the cell is a cell magic or does not parse.
+    Raise _SkippedCell when the cell is a cell magic or does not parse, and
+    _Unusable when it holds more than `room` statements.
     """
     place = f"cell {number}"
     magic = _cell_magic(source)
@@ -638,7 +647,10 @@ def _cell_statements(name: str, number: int, source: str, flags: int) -> tuple[l
     filename = CELL_FILENAME.format(name=name, number=number)
     text = _blank_ipython_lines(source)
     try:
-        return _classified(text, filename, flags)
+        nodes = _parse_quietly(text, filename)
+        if len(nodes) > room:
+            raise _Unusable(TOO_MANY_STATEMENTS.format(name=name, limit=MAX_STATEMENTS))
+        return _classified(nodes, text, filename, flags)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
         described = _describe(error)
         note = CELL_SKIPPED.format(number=number, name=name, error=described)
@@ -721,10 +733,10 @@ def _scan_line(line: str, quote: str | None, depth: int) -> tuple[str | None, in
     return quote, depth, continued
 
 
-def _classified(text: str, filename: str, flags: int) -> tuple[list[_Statement], int]:
-    """Parse a cell and classify its statements; compile the always-kept ones so the child never meets a SyntaxError."""
+def _classified(nodes: list[ast.stmt], text: str, filename: str, flags: int) -> tuple[list[_Statement], int]:
+    """Classify a cell's statements; compile the always-kept ones so the child never meets a SyntaxError."""
     lines, statements = text.split("\n"), []
-    for node in _parse_quietly(text, filename):
+    for node in nodes:
         if _is_inert(node):
             continue
         flags |= _future_flags(node)
@@ -738,8 +750,9 @@ def _classified(text: str, filename: str, flags: int) -> tuple[list[_Statement],
                 kind = _DROP
         untimed = isinstance(node, (ast.Import, ast.ImportFrom)) or _is_import_guard(node)
         chunk = _chunk(lines, node, filename, text, tolerant=True, flags=flags, timed=not untimed)
-        imports = isinstance(node, (ast.Import, ast.ImportFrom))
-        reads = _names_read(chunk.source) if kind != _DROP and not imports else (frozenset(), frozenset())
+        reads_nothing = isinstance(node, (ast.Import, ast.ImportFrom)) or (  # a literal constant
+            isinstance(node, ast.Assign) and _is_literal(node.value))
+        reads = (frozenset(), frozenset()) if kind == _DROP or reads_nothing else _names_read(chunk.source)
         defines = isinstance(node, _DEFINITIONS) or untimed or _is_defining_block(node)
         statements.append(_Statement(chunk, kind, *reads, defines))
     return statements, flags
