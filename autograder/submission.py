@@ -42,6 +42,7 @@ ignored: grading reads nothing but the chosen file. The folders above a named
 path are the grader user's choice and are not checked.
 """
 
+import __future__
 import ast
 import difflib
 import errno
@@ -76,6 +77,7 @@ SUFFIXES = (".py", ".ipynb")
 LISTED_FILES = 10
 LISTED_CELLS = 10
 LISTED_CELL_NOTES = 10
+LOAD_FAILURES_LISTED = 20
 EXCERPT_LENGTH = 60
 
 MISSING_FILE = "There is no file {path}."
@@ -149,6 +151,7 @@ KEPT_CAPPED = (
 )
 # A statement that failed in the child, noted by it and read back by explain_unset.
 LOAD_FAILURE = "{filename}, line {line}: {error} (statement skipped)"
+MORE_LOAD_FAILURES = "{count:,} more statements failed when the submission was loaded and were skipped."
 SETUP_OVERRUN = "still running after {seconds:g} s, the time a notebook's setup may take in all"
 
 # The end of a sentence that starts "`losses` ...": why grading did not set the name.
@@ -165,9 +168,9 @@ NOT_RUN_REPLACES = (
 NOT_RUN_CAPPED = (
     "is only set in {place} (`{excerpt}`), past the first {limit:,} statements grading keeps."
 )
-NOT_RUN_UNPARSED = "is only set in {place}, which does not parse ({error}), so grading skipped it."
+NOT_RUN_UNPARSED = "is only defined in {place}, which does not parse ({error}), so grading skipped it."
 NOT_RUN_MAGIC = (
-    "is only set in {place}, which starts with {magic}, so grading skipped it; "
+    "is only defined in {place}, which starts with {magic}, so grading skipped it; "
     "delete that line to have it graded."
 )
 FAILED_AT_LOAD = "is set in {place} (`{excerpt}`), but that statement failed when {file} was loaded: {error}"
@@ -342,12 +345,12 @@ def _find_in_folder(folder: Path, module: str) -> Path:
 def _candidates(folder: Path) -> list[str]:
     """List the .py and .ipynb names in `folder` as spelled, to catch case typos on any OS.
 
-    A link to a file counts, so that choosing it gets the sentence about links.
+    A link counts, so that choosing it gets the sentence about links.
     """
     return sorted(
         entry.name
         for entry in folder.iterdir()
-        if entry.is_file() and entry.suffix.lower() in SUFFIXES
+        if (entry.is_symlink() or entry.is_file()) and entry.suffix.lower() in SUFFIXES
     )
 
 
@@ -397,6 +400,7 @@ def _read_file(path: Path, limit: int) -> bytes:
 
 
 def _check_size(name: str, size: int, limit: int) -> None:
+    """Refuse a file of more than `limit` bytes, in the megabytes a student sees in a file browser."""
     if size > limit:
         size_text, limit_text = _megabytes(size), _megabytes(limit, "g")
         raise _Unusable(TOO_BIG.format(name=name, size=size_text, limit=limit_text))
@@ -460,9 +464,12 @@ def _load_script(path: Path, data: bytes) -> Submission:
     _check_length(path.name, text)
     try:
         _compile_quietly(text, path.name)
-        body = _parse_quietly(text, path.name)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as error:
         raise _Unusable(DOES_NOT_PARSE.format(name=path.name, error=_describe(error))) from None
+    try:
+        body = _parse_quietly(text, path.name)
+    except (RecursionError, MemoryError):  # compiles, but is too deep to cut: run it whole
+        body = []
     if not body or len(body) > MAX_KEPT_STATEMENTS:
         return Submission(path, (Chunk(text, path.name, 1, False, text),), (), None)
     lines, flags, chunks = text.split("\n"), 0, []
@@ -478,8 +485,6 @@ def _future_flags(node: ast.stmt) -> int:
     """Return the compiler flags a `from __future__ import ...` statement turns on, so later chunks keep them."""
     if not (isinstance(node, ast.ImportFrom) and node.module == "__future__"):
         return 0
-    import __future__
-
     features = (getattr(__future__, alias.name, None) for alias in node.names)
     return sum(feature.compiler_flag for feature in features if feature is not None)
 
@@ -573,12 +578,14 @@ def _parse_json(name: str, text: str) -> dict:
 
 
 def _json_list(name: str, value, part: str) -> list:
+    """Return `value` if it is a JSON array, else refuse the notebook naming the `part`."""
     if not isinstance(value, list):
         raise _not_a_notebook(name, NOT_A_LIST.format(part=part))
     return value
 
 
 def _json_object(name: str, value, part: str) -> dict:
+    """Return `value` if it is a JSON object, else refuse the notebook naming the `part`."""
     if not isinstance(value, dict):
         raise _not_a_notebook(name, NOT_A_JSON_OBJECT.format(part=part))
     return value
@@ -615,6 +622,7 @@ def _json_kind(value) -> str:
 
 
 def _not_a_notebook(name: str, reason: str) -> _Unusable:
+    """Make the refusal of a file that is not a notebook we can read, saying why."""
     return _Unusable(NOT_A_NOTEBOOK.format(name=name, reason=reason))
 
 

@@ -20,6 +20,8 @@ from autograder.sandbox.remote import StudentCode
 from autograder.submission import (
     FAILED_AT_LOAD,
     LOAD_FAILURE,
+    LOAD_FAILURES_LISTED,
+    MORE_LOAD_FAILURES,
     NOT_RUN,
     NOT_RUN_REPLACES,
     NOT_RUN_UNPARSED,
@@ -370,3 +372,12 @@ def test_reference_solution_keeps_its_plain_sentences(tmp_path):
 ])
 def test_missing_global_reads_only_module_name_errors(message, name):
     assert missing_global(message) == name
+
+
+def test_load_failures_are_listed_up_to_a_cap(load_in_child, tmp_path):
+    cells = ["\n".join(f"import missing_package_{i}" for i in range(LOAD_FAILURES_LISTED + 5)),
+             "def dropout(x, p):\n    return x"]
+    student = load_in_child(write_notebook(tmp_path, cells))
+    assert len(student.notes) == LOAD_FAILURES_LISTED + 1
+    assert student.notes[-1] == MORE_LOAD_FAILURES.format(count=5)
+    assert "dropout" in student.names

@@ -674,3 +674,9 @@ def test_py_file_of_very_many_statements_runs_as_one_chunk(tmp_path):
     text = "".join(f"X{i} = {i}\n" for i in range(MAX_KEPT_STATEMENTS + 1))
     path.write_text(text, encoding="utf-8")
     assert load_submission(path).chunks == (Chunk(text, "regularization.py", 1, False, text),)
+
+
+def test_a_dangling_link_in_a_folder_is_chosen_and_refused(tmp_path):
+    (tmp_path / "regularization.py").symlink_to(tmp_path / "moved.py")
+    chosen = find_submission(tmp_path, "regularization")
+    assert load_submission(chosen).problem == SYMBOLIC_LINK.format(name="regularization.py")

@@ -25,11 +25,11 @@ import types
 
 from autograder.sandbox import wire
 from autograder.seeding import seed_everything
-from autograder.submission import LOAD_FAILURE, SETUP_GRACE, SETUP_OVERRUN, compile_chunk
+from autograder.submission import (LOAD_FAILURE, LOAD_FAILURES_LISTED, MORE_LOAD_FAILURES, SETUP_GRACE,
+                                   SETUP_OVERRUN, compile_chunk)
 
 MAX_MESSAGE = 2000
 MAX_TRACEBACK = 4000
-MAX_LOAD_NOTES = 20
 
 
 def serve(sock, layers: tuple[str, ...]) -> None:
@@ -110,8 +110,8 @@ class _Server:
                         described = self._describe(error)
                         reason = f"{described['type']}: {described['message']}"
                     notes.append(LOAD_FAILURE.format(filename=chunk.filename, line=chunk.first_line, error=reason))
-        if len(notes) > MAX_LOAD_NOTES:
-            notes[MAX_LOAD_NOTES:] = [f"{len(notes) - MAX_LOAD_NOTES} more statements failed and were skipped."]
+        if len(notes) > LOAD_FAILURES_LISTED:
+            notes[LOAD_FAILURES_LISTED:] = [MORE_LOAD_FAILURES.format(count=len(notes) - LOAD_FAILURES_LISTED)]
         return {"value": {"notes": notes, "names": sorted(self.module.__dict__)}}
 
     def _call(self, request):
