@@ -55,7 +55,7 @@ import stat
 import symtable
 import types
 import warnings
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -308,7 +308,7 @@ def missing_global(message: str) -> str | None:
     return match.group(1) if match else None
 
 
-def explain_unset(submission: Submission, name: str, defined, notes) -> str | None:
+def explain_unset(submission: Submission, name: str, defined: Collection[str], notes: Iterable[str]) -> str | None:
     """Say why `name` is not among the `defined` names of the loaded module, when the submission sets it.
 
     `notes` are the child's load notes, which say why a statement failed. The
@@ -1014,7 +1014,7 @@ def _capped_cell_notes(name: str, notes: list[str]) -> list[str]:
     return notes[:LISTED_CELL_NOTES] + [more]
 
 
-def _why_chunk_did_not_set(file: str, chunk: Chunk, notes) -> str:
+def _why_chunk_did_not_set(file: str, chunk: Chunk, notes: Iterable[str]) -> str:
     """Say why a chunk that sets a name did not set it: the child's note on its failure, when there is one."""
     place = chunk.filename.removeprefix(f"{file}, ") if chunk.filename != file else (
         f"{file}, line {chunk.first_line}")
