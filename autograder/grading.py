@@ -81,7 +81,7 @@ def grade(assignment: Assignment, submission_path: Path, *, sandbox: Sandbox | N
     sandbox = sandbox or start_sandbox(assignment.course)
     try:
         suite = suite or TestSuite(assignment, include_hidden)
-        submission = load_submission(submission_path)
+        submission = load_submission(submission_path, graded=assignment.functions)
         violations = policy.check(submission.chunks, assignment.functions, assignment.banned) if source_policy else []
         student = StudentCode(sandbox, submission, assignment.module, banned=assignment.banned,
                               timeout=timeout or assignment.timeout, budget=budget)

@@ -1,13 +1,18 @@
 """Tests for autograder.submission: finding the file, cutting it into chunks, refusing bad files."""
 
 import json
+import os
+import signal
 import traceback
 
 import nbformat
 import pytest
+import torch
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from autograder import submission
+from autograder.feedback import StudentFault
+from autograder.sandbox.remote import StudentCode
 from autograder.submission import (
     BOTH_KINDS,
     CELL_SKIPPED,
@@ -15,10 +20,14 @@ from autograder.submission import (
     CODE_TOO_BIG,
     DOES_NOT_PARSE,
     EMPTY,
+    FAILED_AT_LOAD,
+    LOAD_FAILURE,
+    MAX_KEPT_STATEMENTS,
     MISSING_FILE,
     MORE_FILES,
     NO_CODE_CELLS,
     NO_OTHER_FILES,
+    NOT_A_FILE,
     NOT_A_NOTEBOOK,
     NOT_UTF8,
     NOTHING_IN_FOLDER,
@@ -27,14 +36,17 @@ from autograder.submission import (
     RENAME,
     SOURCE_NOT_TEXT,
     STATEMENTS_SKIPPED,
+    SYMBOLIC_LINK,
     TOO_BIG,
     UNKNOWN_KIND,
+    UNSUPPORTED_VERSION,
     Chunk,
     SubmissionNotFound,
     compile_chunk,
     find_submission,
     load_submission,
 )
+from conftest import PROJECT, TEST_TIMEOUT
 
 NOTEBOOK = "regularization.ipynb"
 CELL = "regularization.ipynb, cell {}"
@@ -157,7 +169,7 @@ EXPECTED_NOTES = (
     "Cell 5 of regularization.ipynb does not parse (line 2: '(' was never closed) "
     "and was skipped.",
     "Skipped 8 statements in cells 7, 9, 12 and 13 of regularization.ipynb: "
-    "grading runs only imports, definitions and constants.",
+    "grading runs only imports, definitions and the assignments they use.",
 )
 
 
@@ -317,19 +329,26 @@ def test_bare_strings_and_pass_are_dropped_without_a_note(tmp_path):
     assert loaded.notes == ()
 
 
-def test_py_file_is_one_chunk_run_as_written(tmp_path):
+def test_py_file_runs_as_written_one_statement_per_chunk(tmp_path):
     text = "# solution\nimport math\nprint('training')\nwhile True:\n    pass\n"
     path = tmp_path / "regularization.py"
     path.write_text(text, encoding="utf-8")
     loaded = load_submission(path)
-    assert loaded.chunks == (Chunk(text, "regularization.py", 1, False, text),)
+    # Only the import may fail without stopping the load.
+    assert loaded.chunks == (
+        Chunk("import math", "regularization.py", 2, True, text, binds=("math",)),
+        Chunk("print('training')", "regularization.py", 3, False, text),
+        Chunk("while True:\n    pass", "regularization.py", 4, False, text),
+    )
     assert (loaded.notes, loaded.problem) == ((), None)
 
 
 def test_py_file_line_ends_and_bom_are_normalised(tmp_path):
     path = tmp_path / "regularization.py"
     path.write_bytes(b"\xef\xbb\xbfX = 1\r\nY = 2\r\n")
-    assert load_submission(path).chunks[0].source == "X = 1\nY = 2\n"
+    chunks = load_submission(path).chunks
+    text = "X = 1\nY = 2\n"
+    assert [(chunk.source, chunk.text) for chunk in chunks] == [("X = 1", text), ("Y = 2", text)]
 
 
 @pytest.mark.parametrize(
@@ -379,9 +398,7 @@ def test_missing_file_is_the_callers_bug(tmp_path):
         ),
         (
             b'{"nbformat": 9}',
-            NOT_A_NOTEBOOK.format(
-                name=NOTEBOOK, reason="nbformat cannot read it (Unsupported nbformat version 9)"
-            ),
+            NOT_A_NOTEBOOK.format(name=NOTEBOOK, reason=UNSUPPORTED_VERSION.format(version="9")),
         ),
     ],
 )
@@ -514,3 +531,152 @@ def test_find_submission_for_a_missing_file(tmp_path):
     with pytest.raises(SubmissionNotFound) as caught:
         find_submission(tmp_path / "absent" / "regularization.py", "regularization")
     assert str(caught.value) == MISSING_FILE.format(path=tmp_path / "absent" / "regularization.py")
+
+
+# ---------------------------------------------------------------- links and special files
+
+REFERENCE = PROJECT / "reference" / "assignment2" / "regularization.py"
+
+
+def test_a_submission_that_is_a_link_to_the_reference_is_refused(grade2, tmp_path):
+    link = tmp_path / "regularization.py"
+    link.symlink_to(REFERENCE)
+    assert find_submission(link, "regularization") == link
+    assert load_submission(link).problem == SYMBOLIC_LINK.format(name="regularization.py")
+    report = grade2(link)  # graded as the student's own work, this would score full marks
+    assert report.score == 0
+    assert all(SYMBOLIC_LINK.format(name="regularization.py") in result.feedback for result in report.results)
+
+
+def test_a_folder_whose_chosen_file_is_a_link_is_refused(tmp_path):
+    (tmp_path / "regularization.py").symlink_to(REFERENCE)
+    chosen = find_submission(tmp_path, "regularization")
+    assert load_submission(chosen).problem == SYMBOLIC_LINK.format(name="regularization.py")
+
+
+def test_a_named_folder_that_is_a_link_is_refused(tmp_path):
+    link = tmp_path / "submission"
+    link.symlink_to(REFERENCE.parent, target_is_directory=True)
+    assert find_submission(link, "regularization") == link  # never the reference file inside it
+    assert load_submission(link).problem == SYMBOLIC_LINK.format(name="submission")
+    named = tmp_path / "submission.py"
+    named.symlink_to(REFERENCE.parent, target_is_directory=True)
+    assert load_submission(find_submission(named, "regularization")).problem == SYMBOLIC_LINK.format(
+        name="submission.py")
+
+
+def test_a_dangling_link_is_refused_as_a_link(tmp_path):
+    link = tmp_path / "regularization.ipynb"
+    link.symlink_to(tmp_path / "gone.ipynb")
+    assert find_submission(link, "regularization") == link
+    assert load_submission(link).problem == SYMBOLIC_LINK.format(name="regularization.ipynb")
+
+
+def test_a_file_swapped_for_a_link_after_it_was_chosen_is_refused(tmp_path):
+    (tmp_path / "regularization.py").write_text("def l1_reg(model):\n    return 0\n", encoding="utf-8")
+    chosen = find_submission(tmp_path, "regularization")
+    chosen.unlink()  # the race: what was checked is not what is read, unless reading refuses links
+    chosen.symlink_to(REFERENCE)
+    assert load_submission(chosen).problem == SYMBOLIC_LINK.format(name="regularization.py")
+
+
+def test_other_links_in_the_folder_are_ignored(tmp_path):
+    (tmp_path / "regularization.py").write_text("import math\n", encoding="utf-8")
+    (tmp_path / "helpers.py").symlink_to(REFERENCE)
+    (tmp_path / "data").symlink_to("/", target_is_directory=True)
+    chosen = find_submission(tmp_path, "regularization")
+    assert chosen == tmp_path / "regularization.py"
+    loaded = load_submission(chosen)
+    assert (loaded.problem, [chunk.source for chunk in loaded.chunks]) == (None, ["import math"])
+
+
+def test_a_fifo_or_a_folder_is_not_a_regular_file(tmp_path):
+    fifo = tmp_path / "regularization.py"
+    os.mkfifo(fifo)
+    signal.alarm(10)  # opening a FIFO for reading would wait for a writer forever
+    try:
+        assert load_submission(fifo).problem == NOT_A_FILE.format(name="regularization.py")
+    finally:
+        signal.alarm(0)
+    folder = tmp_path / "folder.ipynb"
+    folder.mkdir()
+    assert load_submission(folder).problem == NOT_A_FILE.format(name="folder.ipynb")
+
+
+# ---------------------------------------------------------------- .py files, statement by statement
+
+SCRIPT = """\
+import torch
+import seaborn as sns
+from google.colab import drive
+
+drive.mount('/content/drive')
+sns.set_theme()
+palette = sns.color_palette()
+
+
+def l1_reg(model):
+    return sum(p.abs().sum() for p in model.parameters())
+
+
+def plot_weights(model):
+    return sns.histplot(l1_reg(model).item())
+"""
+
+
+def test_py_import_of_a_missing_package_costs_only_what_uses_it(sandbox, tmp_path):
+    path = tmp_path / "regularization.py"
+    path.write_text(SCRIPT, encoding="utf-8")
+    student = StudentCode(sandbox, load_submission(path), "regularization", timeout=TEST_TIMEOUT)
+    try:
+        model = torch.nn.Linear(2, 2)
+        assert torch.equal(student.l1_reg(model), sum(p.abs().sum() for p in model.parameters()))
+        errors = {2: "ModuleNotFoundError: No module named 'seaborn'",
+                  3: "ModuleNotFoundError: No module named 'google'",
+                  5: "NameError: name 'drive' is not defined", 6: "NameError: name 'sns' is not defined",
+                  7: "NameError: name 'sns' is not defined"}
+        assert student.notes == [LOAD_FAILURE.format(filename="regularization.py", line=line, error=error)
+                                 for line, error in errors.items()]
+        with pytest.raises(StudentFault) as missing:
+            student.plot_weights(model)
+        why = FAILED_AT_LOAD.format(place="regularization.py, line 2", excerpt="import seaborn as sns",
+                                    file="regularization.py", error=errors[2])
+        assert str(missing.value).endswith(f"`sns` {why}")
+    finally:
+        student.close()
+
+
+@pytest.mark.parametrize("script, error", [
+    ("import math\nx = undefined_name\n", "NameError: name 'undefined_name' is not defined"),
+    ("import seaborn\nraise RuntimeError('boom')\n", "RuntimeError: boom"),
+    ("import seaborn as sns\nx = 1 / 0\nsns.set_theme()\n", "ZeroDivisionError: division by zero"),
+])
+def test_py_failures_other_than_imports_still_stop_the_load(sandbox, tmp_path, script, error):
+    path = tmp_path / "regularization.py"
+    path.write_text(script, encoding="utf-8")
+    student = StudentCode(sandbox, load_submission(path), "regularization", timeout=TEST_TIMEOUT)
+    with pytest.raises(StudentFault) as stopped:
+        student.attribute("l1_reg")
+    assert "regularization.py could not be loaded" in str(stopped.value) and error in str(stopped.value)
+    student.close()
+
+
+def test_py_future_annotations_apply_to_every_statement(tmp_path):
+    path = tmp_path / "regularization.py"
+    path.write_text("from __future__ import annotations\n\n\ndef l1_reg(model: Model) -> Tensor:\n    return 0\n",
+                    encoding="utf-8")
+    namespace, failures = run_like_the_child(load_submission(path))
+    assert failures == [] and namespace["l1_reg"].__annotations__ == {"model": "Model", "return": "Tensor"}
+
+
+def test_py_file_of_very_many_statements_runs_as_one_chunk(tmp_path):
+    path = tmp_path / "regularization.py"
+    text = "".join(f"X{i} = {i}\n" for i in range(MAX_KEPT_STATEMENTS + 1))
+    path.write_text(text, encoding="utf-8")
+    assert load_submission(path).chunks == (Chunk(text, "regularization.py", 1, False, text),)
+
+
+def test_a_dangling_link_in_a_folder_is_chosen_and_refused(tmp_path):
+    (tmp_path / "regularization.py").symlink_to(tmp_path / "moved.py")
+    chosen = find_submission(tmp_path, "regularization")
+    assert load_submission(chosen).problem == SYMBOLIC_LINK.format(name="regularization.py")

@@ -7,25 +7,30 @@ into text before it crosses back; objects that are not plain data stay here and
 the grader gets a handle to them.
 
 Requests (pickled by the grader):
-    {"op": "load", "module": name, "chunks": [Chunk, ...], "banned": [qualname, ...], "restricted": [name, ...]}
+    {"op": "load", "module": name, "chunks": [Chunk, ...], "banned": [qualname, ...], "restricted": [name, ...],
+     "setup_seconds": what the notebook's timed chunks may take together}
     {"op": "call", "target": ref, "args": tuple, "kwargs": dict, "seed": int | None}
     {"op": "getattr", "target": ref, "name": str}
 where `ref` is a reference the grader's pickler wrote (see `_resolve`). Answers are
 the records of messages.py as plain dicts, clipped to its limits: a Hello first,
 then one Answer per request (a load's value being a Loaded).
 """
+import contextlib
 import dataclasses
 import functools
 import importlib
 import os
+import signal
 import sys
+import time
 import traceback
 import types
 
 from autograder.sandbox import messages, wire
 from autograder.sandbox.messages import clip
 from autograder.seeding import seed_everything
-from autograder.submission import compile_chunk
+from autograder.submission import (LOAD_FAILURE, LOAD_FAILURES_LISTED, MORE_LOAD_FAILURES, SETUP_GRACE,
+                                   SETUP_OVERRUN, compile_chunk)
 
 
 def serve(sock, layers: tuple[str, ...]) -> None:
@@ -93,17 +98,28 @@ class _Server:
         self.module = types.ModuleType(request["module"])
         self.module.__file__ = request["chunks"][0].filename if request["chunks"] else request["module"]
         sys.modules[request["module"]] = self.module
-        notes = []
-        for chunk in request["chunks"]:
-            self.filenames.add(chunk.filename)
-            try:
-                exec(compile_chunk(chunk), self.module.__dict__)
-            except BaseException as error:
-                if not chunk.tolerant:
-                    return {"raised": self._describe(error)}
-                described = self._describe(error)
-                notes.append(f"{chunk.filename}, line {chunk.first_line}: {described['type']}: "
-                             f"{described['message']} (statement skipped)")
+        notes, unset = [], set()  # unset: names that skipped statements would have set
+        with _SetupClock(request.get("setup_seconds", 0.0)) as clock:
+            for chunk in request["chunks"]:
+                self.filenames.add(chunk.filename)
+                try:
+                    with clock.timing(chunk.timed):
+                        exec(compile_chunk(chunk), self.module.__dict__)
+                except BaseException as error:
+                    # A .py statement failing only for want of a name a skipped import would have set is
+                    # skipped too (`sns.set_theme()` after `import seaborn as sns`); anything else stops the
+                    # load, as running the file would.
+                    if not (chunk.tolerant or (isinstance(error, NameError) and error.name in unset)):
+                        return {"raised": self._describe(error)}
+                    unset.update(chunk.binds)
+                    if isinstance(error, _SetupOverrun):
+                        reason = SETUP_OVERRUN.format(seconds=clock.seconds)
+                    else:
+                        described = self._describe(error)
+                        reason = f"{described['type']}: {described['message']}"
+                    notes.append(LOAD_FAILURE.format(filename=chunk.filename, line=chunk.first_line, error=reason))
+        if len(notes) > LOAD_FAILURES_LISTED:
+            notes[LOAD_FAILURES_LISTED:] = [MORE_LOAD_FAILURES.format(count=len(notes) - LOAD_FAILURES_LISTED)]
         return {"value": {"notes": notes, "names": sorted(self.module.__dict__)}}
 
     def _call(self, request):
@@ -193,3 +209,46 @@ def _trace_class(cls, qualname, record):
         record(qualname)
         original_init(self, *args, **kwargs)
     cls.__init__ = traced_init
+
+
+class _SetupOverrun(BaseException):
+    """Raised into a notebook statement that outran the setup budget; BaseException so `except Exception` passes it."""
+
+
+class _SetupClock:
+    """Time a notebook's kept statements against one shared budget, stopping the one that overruns it.
+
+    An interval timer raises _SetupOverrun in the running statement and repeats every SETUP_GRACE seconds,
+    so code that swallows one still meets the next. Once the budget is spent, each later statement still gets
+    SETUP_GRACE: a plain definition needs microseconds, so the notebook loads what it can.
+    """
+
+    def __init__(self, seconds: float):
+        self.seconds, self.left, self.armed = seconds, seconds, False
+
+    def __enter__(self):
+        self.previous = signal.signal(signal.SIGALRM, self._overrun)
+        return self
+
+    def __exit__(self, *exc_info):
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, self.previous)
+
+    @contextlib.contextmanager
+    def timing(self, timed: bool):
+        """Run the body under what is left of the budget when `timed`, else untimed."""
+        if not timed:
+            yield
+            return
+        started, self.armed = time.monotonic(), True
+        signal.setitimer(signal.ITIMER_REAL, max(self.left, SETUP_GRACE), SETUP_GRACE)
+        try:
+            yield
+        finally:
+            self.armed = False
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            self.left -= time.monotonic() - started
+
+    def _overrun(self, signum, frame):
+        if self.armed:  # a signal already on its way when the statement ended is ignored
+            raise _SetupOverrun()

@@ -32,6 +32,7 @@ from pathlib import Path
 from autograder.feedback import StudentFault, describe_call
 from autograder.sandbox import messages, wire
 from autograder.sandbox.environment import THREADS, grader_environment
+from autograder.submission import explain_unset, missing_global, setup_seconds
 
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_BUDGET = 60.0
@@ -351,7 +352,7 @@ class StudentCode:
         if answer.raised is not None:
             if answer.raised.type == "MemoryError":
                 self.given_up.update(dict.fromkeys(involved, "ran out of memory"))
-            raise RaisedError(label, answer.raised, self._missing_name(message, answer.raised))
+            raise RaisedError(label, answer.raised, self._missing_name(message, answer.raised, label))
         if answer.unreadable is not None:
             raise StudentFault(UNREADABLE.format(call=label, reason=answer.unreadable))
         value = answer.value
@@ -393,7 +394,7 @@ class StudentCode:
     def _load_request(self) -> dict:
         return {"op": "load", "module": self.module, "chunks": list(self.submission.chunks),
                 "banned": sorted({name for names in self.banned.values() for name in names}),
-                "restricted": sorted(self.banned)}
+                "restricted": sorted(self.banned), "setup_seconds": setup_seconds(self.timeout)}
 
     def _time_left(self, label) -> float:
         """Seconds the next step may take: the call timeout, or less when the budget is nearly spent."""
@@ -421,13 +422,24 @@ class StudentCode:
             raise StudentFault(f"{value.label} was lost when an earlier call ended the Python process.")
         return value.reference
 
-    def _missing_name(self, message: dict, raised: dict) -> str | None:
-        """When a module-level lookup failed, say which name is missing and suggest a near one."""
+    def _missing_name(self, message: dict, raised: messages.Raised, label) -> str | None:
+        """When a module-level name is missing, say which, and why when grading skipped the statement setting it.
+
+        A lookup by the tests raises AttributeError (a near name is suggested); a student function reading a
+        global that is not there raises NameError inside the call.
+        """
+        if raised.type == "NameError" and message["op"] == "call":
+            name = missing_global(raised.message)
+            why = name and explain_unset(self.submission, name, self.names, self.notes)
+            return f"{label} raised {_raised_text(raised)} `{name}` {why}" if why else None
         if message["op"] != "getattr" or not isinstance(message["target"], _ModuleAttribute):
             return None
         if raised.type != "AttributeError":
             return None
         name = message["name"]
+        why = explain_unset(self.submission, name, self.names, self.notes)
+        if why:
+            return f"{self.filename} does not define `{name}`: it {why}"
         public = [n for n in self.names if not n.startswith("_")]
         near = [n for n in public if n.lower() == name.lower()] or difflib.get_close_matches(name, public, n=1)
         hint = f" (there is a `{near[0]}`: check the spelling)" if near else ""
