@@ -77,7 +77,6 @@ SUFFIXES = (".py", ".ipynb")
 LISTED_FILES = 10
 LISTED_CELLS = 10
 LISTED_CELL_NOTES = 10
-LOAD_FAILURES_LISTED = 20
 EXCERPT_LENGTH = 60
 
 MISSING_FILE = "There is no file {path}."
@@ -151,7 +150,6 @@ KEPT_CAPPED = (
 )
 # A statement that failed in the child, noted by it and read back by explain_unset.
 LOAD_FAILURE = "{filename}, line {line}: {error} (statement skipped)"
-MORE_LOAD_FAILURES = "{count:,} more statements failed when the submission was loaded and were skipped."
 SETUP_OVERRUN = "still running after {seconds:g} s, the time a notebook's setup may take in all"
 
 # The end of a sentence that starts "`losses` ...": why grading did not set the name.

@@ -16,12 +16,11 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from autograder.feedback import StudentFault
 from autograder.report import PASSED
+from autograder.sandbox.messages import LEFT_OUT, MAX_NOTES
 from autograder.sandbox.remote import StudentCode
 from autograder.submission import (
     FAILED_AT_LOAD,
     LOAD_FAILURE,
-    LOAD_FAILURES_LISTED,
-    MORE_LOAD_FAILURES,
     NOT_RUN,
     NOT_RUN_REPLACES,
     NOT_RUN_UNPARSED,
@@ -375,9 +374,9 @@ def test_missing_global_reads_only_module_name_errors(message, name):
 
 
 def test_load_failures_are_listed_up_to_a_cap(load_in_child, tmp_path):
-    cells = ["\n".join(f"import missing_package_{i}" for i in range(LOAD_FAILURES_LISTED + 5)),
+    cells = ["\n".join(f"import missing_package_{i}" for i in range(MAX_NOTES + 5)),
              "def dropout(x, p):\n    return x"]
     student = load_in_child(write_notebook(tmp_path, cells))
-    assert len(student.notes) == LOAD_FAILURES_LISTED + 1
-    assert student.notes[-1] == MORE_LOAD_FAILURES.format(count=5)
+    assert len(student.notes) == MAX_NOTES
+    assert student.notes[-1] == LEFT_OUT.format(count=6)
     assert "dropout" in student.names

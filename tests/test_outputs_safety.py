@@ -149,10 +149,11 @@ def test_terminal_and_results_json_stay_small_whatever_the_submission_raises(run
     result = runner.invoke(grade, ["assignment2", str(notebook), "--feedback", str(folder)])
     assert result.exit_code == 1, result.output[-2000:]
     assert len(result.output.splitlines()) < MAX_TERMINAL_LINES
-    assert NOTES_CUT.format(count=2991) in result.output and "characters cut ...]" in result.output
+    cut = re.search(NOTES_CUT.replace("{count}", r"\d+").replace(".", r"\."), result.output)
+    assert cut and "characters cut ...]" in result.output
     _assert_plain(result.output, "the terminal", newlines=True)
     assert (folder / "results.json").stat().st_size < MAX_RESULTS_BYTES
-    assert NOTES_CUT.format(count=2991) in _assert_results_safe(folder / "results.json")["output"]
+    assert cut.group(0) in _assert_results_safe(folder / "results.json")["output"]
     assert (folder / "feedback.md").stat().st_size < MAX_RESULTS_BYTES
     _assert_markdown_safe(folder / "feedback.md")
 

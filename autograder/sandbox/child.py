@@ -29,8 +29,7 @@ import types
 from autograder.sandbox import messages, wire
 from autograder.sandbox.messages import clip
 from autograder.seeding import seed_everything
-from autograder.submission import (LOAD_FAILURE, LOAD_FAILURES_LISTED, MORE_LOAD_FAILURES, SETUP_GRACE,
-                                   SETUP_OVERRUN, compile_chunk)
+from autograder.submission import LOAD_FAILURE, SETUP_GRACE, SETUP_OVERRUN, compile_chunk
 
 
 def serve(sock, layers: tuple[str, ...]) -> None:
@@ -118,8 +117,6 @@ class _Server:
                         described = self._describe(error)
                         reason = f"{described['type']}: {described['message']}"
                     notes.append(LOAD_FAILURE.format(filename=chunk.filename, line=chunk.first_line, error=reason))
-        if len(notes) > LOAD_FAILURES_LISTED:
-            notes[LOAD_FAILURES_LISTED:] = [MORE_LOAD_FAILURES.format(count=len(notes) - LOAD_FAILURES_LISTED)]
         return {"value": {"notes": notes, "names": sorted(self.module.__dict__)}}
 
     def _call(self, request):
