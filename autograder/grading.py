@@ -84,7 +84,9 @@ def grade(assignment: Assignment, submission_path: Path, *, sandbox: Sandbox | N
         submission = load_submission(submission_path, graded=assignment.functions)
         violations = policy.check(submission.chunks, assignment.functions, assignment.banned) if source_policy else []
         student = StudentCode(sandbox, submission, assignment.module, banned=assignment.banned,
-                              timeout=timeout or assignment.timeout, budget=budget)
+                              timeout=timeout or assignment.timeout, budget=budget,
+                              delegating={name for violation in violations if violation.rule == policy.OWN_WORK
+                                          for name in violation.charged})
         results = suite.run(student, violations)
         student.close()
         notes = list(submission.notes) + list(student.notes) + list(sandbox.notes)

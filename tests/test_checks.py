@@ -1,4 +1,4 @@
-"""Tests of the check vocabulary hidden tests use: values, gradients, statistics, banned routines, feedback.
+"""Tests of the check vocabulary hidden tests use: values, gradients, statistics, feedback.
 
 Every check test is a table of (reference, student, expected sentence): the
 sentence is what the student reads, so it is compared whole, and a row whose
@@ -6,7 +6,6 @@ sentence is None must pass. Message templates are imported, not retyped.
 """
 import functools
 import math
-import types
 
 import numpy as np
 import pytest
@@ -16,7 +15,6 @@ from torch import nn
 from autograder.checks import (
     Mistake,
     StudentFault,
-    banned_references,
     binomial_interval,
     describe,
     describe_call,
@@ -24,17 +22,14 @@ from autograder.checks import (
     expect_equal,
     expect_fraction,
     expect_gradient,
-    expect_no_banned_references,
     expect_same,
     expect_that,
     mismatch,
     numerical_gradient,
 )
-from autograder.checks.banned import BANNED_REFERENCE
 from autograder.checks.statistics import FAILURE_PROBABILITY
 from autograder.checks.values import TOLERANCES
 from autograder.feedback import MAX_DESCRIPTION, MISTAKE_SUFFIX, SHORT_ITEMS
-from autograder.submission import CELL_FILENAME, Chunk, load_submission
 
 CALL = "f(x)"
 F32 = torch.tensor([1.0, 2.0, 4.0])
@@ -417,84 +412,6 @@ def test_expect_fraction_with_certainty():
     with pytest.raises(StudentFault) as fault:
         expect_fraction(1, 100, 0.0, what="zeros")
     assert str(fault.value).startswith("zeros: 1 of 100 (0.0100); expected a fraction near 0 (between 0 and 0,")
-
-
-# ---------------------------------------------------------------- banned references
-
-BANNED = ("torch.nn.functional.dropout", "torch.nn.Dropout")
-
-
-def _py(text: str, name: str = "regularization.py") -> tuple[Chunk, ...]:
-    return (Chunk(text, name, 1, False, text),)
-
-
-def _cell(number: int, text: str, first_line: int, source: str | None = None) -> Chunk:
-    """One notebook statement, `source`, that starts at `first_line` of the cell `text`."""
-    filename = CELL_FILENAME.format(name="regularization.ipynb", number=number)
-    return Chunk(text if source is None else source, filename, first_line, True, text)
-
-
-DEF_CELL = "# Dropout\n\ndef dropout(x, p):\n    mask = torch.rand(x.shape) > p\n    return F.dropout(x, p)\n"
-
-
-@pytest.mark.parametrize("chunks, name, found", [
-    pytest.param(_py("import torch\nimport torch.nn.functional as F\n\n\ndef dropout(x, p):\n"
-                     "    return F.dropout(x, p)\n"), "dropout",
-                 [("torch.nn.functional.dropout", "regularization.py", 6)], id="module-alias"),
-    pytest.param(_py("from torch.nn.functional import dropout as d\n\ndef dropout(x, p):\n    y = x * 1\n"
-                     "    return d(y, p)\n"), "dropout",
-                 [("torch.nn.functional.dropout", "regularization.py", 5)], id="function-alias"),
-    pytest.param(_py("from torch import nn\n\nclass Dropout(nn.Module):\n    def forward(self, x):\n"
-                     "        return nn.Dropout(0.5)(x)\n"), "Dropout",
-                 [("torch.nn.Dropout", "regularization.py", 5)], id="nn-Dropout-in-a-class"),
-    pytest.param(_py("import torch\n\ndef dropout(x, p):\n    return torch.nn.functional.dropout(x, p)\n"), "dropout",
-                 [("torch.nn.functional.dropout", "regularization.py", 4)], id="full-path"),
-    pytest.param(_py("import torch.nn.functional as F\n\ndef dropout(x, p):\n    return x\n\n"
-                     "def helper(x):\n    return F.dropout(x, 0.5)\n"), "dropout", [], id="other-function"),
-    pytest.param(_py("import torch.nn.functional as F\n\ndef dropout(x, p):\n    return x\n\n"
-                     "def helper(x):\n    return F.dropout(x, 0.5)\n"), "helper",
-                 [("torch.nn.functional.dropout", "regularization.py", 7)], id="that-other-function"),
-    pytest.param(_py("import torch.nn.functional as F\n\ndef dropout(x, p):\n    return F.dropout2d(x, p)\n"),
-                 "dropout", [], id="a-longer-name-is-not-a-prefix"),
-    pytest.param(_py("def dropout(x, p):\n    return F.dropout(x, p)\n"), "dropout", [], id="no-import"),
-    # A notebook: the import in cell 2, the definition in cell 4, lines counted in each cell.
-    pytest.param((_cell(2, "import torch\nimport torch.nn.functional as F\n", 2, "import torch.nn.functional as F"),
-                  _cell(4, DEF_CELL, 3, DEF_CELL.split("\n", 2)[2].rstrip())), "dropout",
-                 [("torch.nn.functional.dropout", "regularization.ipynb, cell 4", 5)], id="notebook-cells"),
-    pytest.param((_cell(1, "def dropout(x, p):\n    return x +\n", 1), _cell(2, "from torch import nn\n", 1),
-                  _cell(3, "def dropout(x, p):\n    return nn.Dropout(p)(x)\n", 1)), "dropout",
-                 [("torch.nn.Dropout", "regularization.ipynb, cell 3", 2)], id="notebook-unparsable-chunk-skipped"),
-])
-def test_banned_references(chunks, name, found):
-    assert banned_references(chunks, name, BANNED) == found
-
-
-def test_banned_references_in_a_loaded_notebook(tmp_path):
-    nbformat = pytest.importorskip("nbformat")
-    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
-
-    path = tmp_path / "regularization.ipynb"
-    nbformat.write(new_notebook(cells=[new_code_cell("import torch\nfrom torch.nn.functional import dropout as drop"),
-                                       new_markdown_cell("# Dropout"),
-                                       new_code_cell("x = torch.ones(3)\n" + DEF_CELL.replace("F.dropout", "drop"))]),
-                   path)
-    chunks = load_submission(path).chunks
-    assert banned_references(chunks, "dropout", BANNED) == [
-        ("torch.nn.functional.dropout", "regularization.ipynb, cell 3", 6)]
-
-
-def test_expect_no_banned_references_says_where():
-    """The assignment bans routines per graded function (`student.banned`: name -> routines)."""
-    source = ("from torch import nn\n\ndef dropout(x, p):\n    return nn.functional.dropout(x, p)\n\n"
-              "class Dropout(nn.Module):\n    def forward(self, x):\n        return nn.functional.dropout(x, 0.5)\n")
-    student = types.SimpleNamespace(submission=types.SimpleNamespace(chunks=_py(source)),
-                                    banned={"dropout": BANNED, "l1_reg": ("torch.norm",)})
-    with pytest.raises(StudentFault) as fault:
-        expect_no_banned_references(student, "dropout")
-    assert str(fault.value) == BANNED_REFERENCE.format(name="dropout", qualname="torch.nn.functional.dropout",
-                                                       filename="regularization.py", line=4)
-    expect_no_banned_references(student, "Dropout")  # nothing is banned for Dropout
-    expect_no_banned_references(student, "l1_reg")  # not defined: nothing to report
 
 
 # ---------------------------------------------------------------- feedback.describe / describe_call

@@ -6,7 +6,6 @@
 """
 import pytest
 
-from autograder.checks.banned import banned_references, expect_no_banned_references
 from autograder.checks.gradients import expect_gradient, numerical_gradient
 from autograder.checks.statistics import binomial_interval, expect_fraction
 from autograder.checks.values import (Mistake, accepted, call_seeded, expect_close, expect_equal, expect_raises,
@@ -26,8 +25,7 @@ def graded(name: str, points: float = 1, core: bool = True):
 
 
 __all__ = [
-    "Mistake", "StudentFault", "accepted", "banned_references", "binomial_interval", "call_seeded", "describe",
-    "describe_call", "expect_close", "expect_equal", "expect_fraction", "expect_gradient",
-    "expect_no_banned_references", "expect_raises", "expect_same", "expect_that", "graded", "mismatch",
-    "numerical_gradient", "probes", "seed_everything",
+    "Mistake", "StudentFault", "accepted", "binomial_interval", "call_seeded", "describe", "describe_call",
+    "expect_close", "expect_equal", "expect_fraction", "expect_gradient", "expect_raises", "expect_same",
+    "expect_that", "graded", "mismatch", "numerical_gradient", "probes", "seed_everything",
 ]

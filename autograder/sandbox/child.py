@@ -7,7 +7,7 @@ into text before it crosses back; objects that are not plain data stay here and
 the grader gets a handle to them.
 
 Requests (pickled by the grader):
-    {"op": "load", "module": name, "chunks": [Chunk, ...], "banned": [qualname, ...], "restricted": [name, ...],
+    {"op": "load", "module": name, "chunks": [Chunk, ...], "banned": [qualname, ...],
      "setup_seconds": what the notebook's timed chunks may take together}
     {"op": "call", "target": ref, "args": tuple, "kwargs": dict, "seed": int | None}
     {"op": "getattr", "target": ref, "name": str}
@@ -26,7 +26,8 @@ import time
 import traceback
 import types
 
-from autograder.sandbox import messages, wire
+from autograder import submission
+from autograder.sandbox import messages, probes, wire
 from autograder.sandbox.messages import clip
 from autograder.seeding import seed_everything
 from autograder.submission import LOAD_FAILURE, SETUP_GRACE, SETUP_OVERRUN, compile_chunk
@@ -46,13 +47,19 @@ def serve(sock, layers: tuple[str, ...]) -> None:
         wire.send_frame(sock, server.answer(payload))
 
 
+# The grader's own functions and classes a request may name (probes, tensor rebuilders, Chunk), taken when this
+# module is imported, in the zygote, before any student code: a submission that rebinds
+# autograder.sandbox.probes.backward in its module changes nothing the grader asks for.
+GRADER_OBJECTS = {(module.__name__, name): value for module in (probes, wire, submission)
+                  for name, value in vars(module).items() if callable(value) and not name.startswith("__")}
+
+
 class _Server:
     def __init__(self):
         self.module = None
         self.objects: dict[int, object] = {}
         self.ids: dict[int, int] = {}
-        self.banned_calls: list[tuple[str, str | None]] = []
-        self.restricted: frozenset[str] = frozenset()
+        self.banned_calls: dict[str, None] = {}  # the banned routines this request ran, in order
         self.filenames: set[str] = set()
 
     def resolve(self, reference):
@@ -75,14 +82,14 @@ class _Server:
         """Do one request and encode its answer; never raise."""
         self.banned_calls.clear()
         try:
-            request = wire.load_request(payload, self.resolve)
+            request = wire.load_request(payload, self.resolve, GRADER_OBJECTS)
             answer = getattr(self, "_" + request["op"])(request)
             if request["op"] == "load" and "value" in answer:
                 answer["value"] = dataclasses.asdict(messages.Loaded(
                     messages.capped_notes(answer["value"]["notes"]), messages.capped_names(answer["value"]["names"])))
         except BaseException as error:  # the student's code may raise anything, SystemExit included
             answer = {"raised": self._describe(error)}
-        answer["banned"] = sorted(set(self.banned_calls), key=str)[:messages.MAX_BANNED]
+        answer["banned"] = list(self.banned_calls)[:messages.MAX_BANNED]  # in the order they ran
         try:
             return wire.dump_answer(answer, self.keep)
         except wire.BadAnswer as error:  # over a cap the grader enforces: say which, instead of sending it
@@ -92,8 +99,7 @@ class _Server:
             return wire.dump_answer({"raised": self._describe(error), "banned": answer["banned"]}, self.keep)
 
     def _load(self, request):
-        self.restricted = frozenset(request["restricted"])
-        _trace_banned_calls(request["banned"], self.record_banned_call)
+        _trace_banned_calls(request["banned"], self.banned_calls.setdefault)
         self.module = types.ModuleType(request["module"])
         self.module.__file__ = request["chunks"][0].filename if request["chunks"] else request["module"]
         sys.modules[request["module"]] = self.module
@@ -128,16 +134,6 @@ class _Server:
     def _getattr(self, request):
         return {"value": getattr(request["target"], request["name"])}
 
-    def record_banned_call(self, qualname: str) -> None:
-        """Note a banned call with the restricted function responsible for it: the nearest one up the stack."""
-        frame = sys._getframe(2)
-        while frame is not None:
-            root = frame.f_code.co_qualname.split(".")[0]
-            if frame.f_code.co_filename in self.filenames and root in self.restricted:
-                break
-            frame = frame.f_back
-        self.banned_calls.append((qualname, root if frame is not None else None))
-
     def _describe(self, error: BaseException) -> dict:
         """Turn an exception into text, keeping only the frames of the student's own files."""
         frames = [frame for frame in traceback.extract_tb(error.__traceback__) if frame.filename in self.filenames]
@@ -162,16 +158,40 @@ def _safe_str(value) -> str:
 
 
 def _trace_banned_calls(qualnames, record) -> None:
-    """Wrap each banned library routine so that calling it is reported to `record(qualname)`."""
+    """Wrap each banned library routine so that calling it is reported to `record(qualname)`, whoever calls it.
+
+    A banned name that is a package (torch.optim) bans everything defined in it, private kernels included.
+    """
+    classes, wrappers = set(), set()  # a class is traced once; a function once in every place that holds it
     for qualname in qualnames:
         owner, name = _owner_of(qualname)
         if owner is None:
             continue
-        original = getattr(owner, name)
-        if isinstance(original, type):
-            _trace_class(original, qualname, record)
-        else:
-            setattr(owner, name, _traced(original, qualname, record))
+        routine = getattr(owner, name)
+        targets = _routines_in(routine) if isinstance(routine, types.ModuleType) else [(owner, name, qualname)]
+        for holder, attribute, shown in targets:
+            original = getattr(holder, attribute)
+            if isinstance(original, type) and id(original) not in classes:
+                classes.add(id(original))
+                _trace_class(original, shown, record)
+            elif not isinstance(original, type) and id(original) not in wrappers:
+                wrapper = _traced(original, shown, record)
+                wrappers.add(id(wrapper))
+                setattr(holder, attribute, wrapper)
+
+
+def _routines_in(package: types.ModuleType) -> list[tuple[object, str, str]]:
+    """(module, name, qualified name) of each function and class defined in a package's loaded modules."""
+    prefix = package.__name__
+    found = []
+    for module_name in sorted(name for name in list(sys.modules) if name == prefix or name.startswith(prefix + ".")):
+        module = sys.modules[module_name]
+        for attribute, value in sorted(vars(module).items()):
+            defined_here = getattr(value, "__module__", "") or ""
+            if (isinstance(value, (type, types.FunctionType)) and defined_here.startswith(prefix)
+                    and not attribute.startswith("__")):
+                found.append((module, attribute, f"{module_name}.{attribute}"))
+    return found
 
 
 def _owner_of(qualname: str):
@@ -191,21 +211,19 @@ def _owner_of(qualname: str):
 
 
 def _traced(function, qualname, record):
-    @functools.wraps(function)
+    """`function`, reporting each call; named like it, but without functools.wraps's __wrapped__, which would hand
+    the untraced routine to whoever asks."""
     def traced(*args, **kwargs):
         record(qualname)
         return function(*args, **kwargs)
+    for attribute in ("__name__", "__qualname__", "__doc__"):
+        setattr(traced, attribute, getattr(function, attribute, None) or getattr(traced, attribute))
     return traced
 
 
 def _trace_class(cls, qualname, record):
-    original_init = cls.__init__
-
-    @functools.wraps(original_init)
-    def traced_init(self, *args, **kwargs):
-        record(qualname)
-        original_init(self, *args, **kwargs)
-    cls.__init__ = traced_init
+    """Report each construction of `cls` (or of a subclass, which runs its __init__)."""
+    cls.__init__ = _traced(cls.__init__, qualname, record)
 
 
 class _SetupOverrun(BaseException):

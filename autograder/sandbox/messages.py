@@ -169,8 +169,8 @@ class Raised:
 @dataclasses.dataclass(frozen=True)
 class Answer:
     """The outcome of one request: a value, an exception raised, or why the value could not be sent; and the
-    banned library calls made meanwhile, each with the restricted function responsible (or None)."""
-    banned: list[tuple[str, str | None]]
+    banned library routines that ran meanwhile, whichever code or thread called them."""
+    banned: list[str]
     value: object = None
     raised: Raised | None = None
     unreadable: str | None = None
@@ -190,7 +190,7 @@ class AnswerShape(Shape):
 
     def __init__(self, value: Shape = Anything()):
         self.record = Record(Answer, value=value, raised=RAISED, unreadable=Text(MAX_REASON),
-                             banned=Items(_BannedCall(), MAX_BANNED))
+                             banned=Items(TYPE_NAME, MAX_BANNED))
 
     def read(self, value, where: str = "the answer") -> Answer:
         answer = self.record.read(value, where)
@@ -198,16 +198,6 @@ class AnswerShape(Shape):
         if len(outcomes) != 1:
             raise BadAnswer(f"{where} holds {' and '.join(outcomes) or 'no outcome'}")
         return answer
-
-
-class _BannedCall(Shape):
-    """A pair (qualified name of the banned routine, restricted function responsible or None)."""
-
-    pair, responsible = Items(Anything(), exactly=2), Maybe(Text(MAX_NAME))
-
-    def read(self, value, where: str):
-        qualname, responsible = self.pair.read(value, where)
-        return TYPE_NAME.read(qualname, f"{where}[0]"), self.responsible.read(responsible, f"{where}[1]")
 
 
 ANSWER = AnswerShape()

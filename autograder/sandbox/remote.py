@@ -251,7 +251,8 @@ class StudentCode:
     """The student's module as the hidden tests see it: attributes and calls run in the sandbox."""
 
     def __init__(self, sandbox: Sandbox, submission, module: str, banned: dict | None = None,
-                 timeout: float = DEFAULT_TIMEOUT, budget: float = DEFAULT_BUDGET):
+                 timeout: float = DEFAULT_TIMEOUT, budget: float = DEFAULT_BUDGET, delegating=()):
+        """`delegating`: graded names already known to hand their work to a banned routine (from the source)."""
         self.sandbox, self.submission, self.module = sandbox, submission, module
         self.banned, self.timeout = dict(banned or {}), timeout  # graded name -> library routines it may not call
         self.budget, self.spent = budget, 0.0  # seconds all calls of this submission may take together
@@ -264,6 +265,7 @@ class StudentCode:
         self.layers: list[str] = []
         self.load_failure: str | None = submission.problem
         self.given_up: dict[str, str] = {}  # student name -> why later calls of it are not run
+        self.delegating: set[str] = set(delegating)  # graded names caught handing their work to a banned routine
         self._involved: set[str] = set()
         self._attributes: dict[str, Remote] = {}
 
@@ -343,12 +345,9 @@ class StudentCode:
 
     def _value(self, answer: messages.Answer, message: dict, label, path, involved: frozenset):
         """The value an answer holds, or the StudentFault it stands for."""
-        # A banned call counts against the graded function that made it, so a Dropout built on a student's
-        # dropout that delegates to torch loses dropout's points, not its own.
-        delegated = sorted({qualname for qualname, responsible in answer.banned
-                            if responsible in involved and qualname in self.banned.get(responsible, ())})
-        if delegated:
-            raise StudentFault(BANNED_CALL.format(call=label, names=", ".join(delegated)))
+        delegated = self._delegated(answer.banned, involved)
+        if delegated:  # the first is what the student's code called; the rest ran inside it (F.dropout's _VF.dropout)
+            raise StudentFault(BANNED_CALL.format(call=label, routine=delegated[0]))
         if answer.raised is not None:
             if answer.raised.type == "MemoryError":
                 self.given_up.update(dict.fromkeys(involved, "ran out of memory"))
@@ -394,7 +393,23 @@ class StudentCode:
     def _load_request(self) -> dict:
         return {"op": "load", "module": self.module, "chunks": list(self.submission.chunks),
                 "banned": sorted({name for names in self.banned.values() for name in names}),
-                "restricted": sorted(self.banned), "setup_seconds": setup_seconds(self.timeout)}
+                "setup_seconds": setup_seconds(self.timeout)}
+
+    def _delegated(self, ran: list[str], involved: frozenset) -> list[str]:
+        """The banned routines that ran during a call into `involved` names and count against them.
+
+        Whatever code or thread called a routine, the call's names answer for it; except a routine banned for
+        another graded name already caught delegating: a Dropout built on a dropout that delegates to torch loses
+        dropout's points, not its own.
+        """
+        others = self.delegating - involved
+        charged = [qualname for qualname in ran
+                   if any(_banned_for(qualname, self.banned.get(name, ())) for name in involved)
+                   and not any(_banned_for(qualname, self.banned.get(name, ())) for name in others)]
+        if charged:
+            self.delegating |= {name for name in involved if any(_banned_for(q, self.banned.get(name, ()))
+                                                                 for q in charged)}
+        return charged
 
     def _time_left(self, label) -> float:
         """Seconds the next step may take: the call timeout, or less when the budget is nearly spent."""
@@ -444,6 +459,11 @@ class StudentCode:
         near = [n for n in public if n.lower() == name.lower()] or difflib.get_close_matches(name, public, n=1)
         hint = f" (there is a `{near[0]}`: check the spelling)" if near else ""
         return f"{self.filename} does not define `{name}`{hint}."
+
+
+def _banned_for(qualname: str, banned) -> bool:
+    """Whether a routine is one of `banned` or lies under one of them (everything in torch.optim)."""
+    return any(qualname == entry or qualname.startswith(entry + ".") for entry in banned)
 
 
 class _Lazy:
@@ -518,7 +538,7 @@ def _raised_text(raised: messages.Raised) -> str:
     return f"{raised.type}{message}{where}."
 
 
-BANNED_CALL = ("{call} called {names}; this exercise asks you to implement it yourself instead of calling the "
+BANNED_CALL = ("{call} called {routine}; this exercise asks you to implement it yourself instead of calling the "
                "library routine (torch and numpy primitives are fine).")
 GIVEN_UP = "{call} was not run: {name} {reason} in an earlier test, so the grader stops calling it."
 OVER_BUDGET = ("{call} was not run: your code already used the {budget:g} s that all calls of one submission may "

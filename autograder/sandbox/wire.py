@@ -173,11 +173,26 @@ def rebuild_tensor(array, parameter: bool, requires_grad: bool):
     return torch.nn.Parameter(tensor, requires_grad) if parameter else tensor.requires_grad_(requires_grad)
 
 
-def load_request(payload: bytes, persistent_load) -> dict:
-    """Unpickle a request in the child, resolving references to its own objects."""
-    unpickler = pickle.Unpickler(io.BytesIO(payload))
+def load_request(payload: bytes, persistent_load, grader_objects: dict | None = None) -> dict:
+    """Unpickle a request in the child, resolving references to its own objects, and the grader's own functions and
+    classes (`autograder.*`) from `grader_objects`: copies taken before any student code ran."""
+    unpickler = _RequestUnpickler(io.BytesIO(payload), grader_objects)
     unpickler.persistent_load = persistent_load
     return unpickler.load()
+
+
+class _RequestUnpickler(pickle.Unpickler):
+    def __init__(self, file, grader_objects: dict | None):
+        super().__init__(file)
+        self.grader_objects = grader_objects
+
+    def find_class(self, module: str, name: str):
+        if self.grader_objects is None or not module.startswith("autograder."):
+            return super().find_class(module, name)
+        try:
+            return self.grader_objects[module, name]
+        except KeyError:
+            raise pickle.UnpicklingError(f"a request names {module}.{name}, which the child does not serve") from None
 
 
 # ---------------------------------------------------------------- answers (child -> grader)

@@ -10,8 +10,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from autograder.checks import (Mistake, binomial_interval, expect_close, expect_fraction, expect_gradient,
-                               expect_no_banned_references, expect_raises, expect_same, expect_that, graded,
-                               probes, seed_everything)
+                               expect_raises, expect_same, expect_that, graded, probes, seed_everything)
 from autograder.feedback import StudentFault, describe, describe_call
 
 SEED = 2021
@@ -305,12 +304,6 @@ def test_dropout_keeps_dtype(student):
                     mistake=FLOAT64_RESULT if out.dtype == torch.float64 else None)
 
 
-@graded("dropout: implemented without torch's dropout", points=1, core=False)
-def test_dropout_no_library_dropout(student):
-    expect_no_banned_references(student, "dropout")
-    student.dropout(positive_input((16,)), 0.5)  # the sandbox also records any banned call as it happens
-
-
 def _expect_tensor_like(out, x, call):
     """A tensor shaped like x; its dtype is one convention, checked by test_dropout_keeps_dtype alone."""
     expect_that(isinstance(out, torch.Tensor), f"{call} returned {describe(out)}; expected a torch.Tensor.")
@@ -389,12 +382,6 @@ def applies_own_dropout(student, out, x, p, training) -> bool:
         return False
     return (isinstance(own, torch.Tensor) and own.shape == out.shape and (not training or bool((own != x).any()))
             and torch.allclose(own.to(out.dtype), out))
-
-
-@graded("Dropout: implemented without torch's dropout", points=1, core=False)
-def test_dropout_module_no_library_dropout(student):
-    expect_no_banned_references(student, "Dropout")
-    student.Dropout(p=0.5)(positive_input((16,)))
 
 
 # ---------------------------------------------------------------------------------------------- regularized_loss

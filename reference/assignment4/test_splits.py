@@ -11,8 +11,8 @@ import math
 import numpy as np
 import torch
 
-from autograder.checks import (StudentFault, describe, expect_close, expect_fraction, expect_no_banned_references,
-                               expect_raises, expect_that, graded, probes)
+from autograder.checks import (StudentFault, describe, expect_close, expect_fraction, expect_raises, expect_that,
+                               graded, probes)
 from autograder.sandbox.remote import RaisedError
 
 SEED = 2021
@@ -402,12 +402,6 @@ def test_tts_rejects_bad_proportion(student):
                       call=f"train_test_split(data, labels, train_prop={prop}) on 10 rows")
 
 
-@graded("train_test_split: implemented without scikit-learn's or torch's splitters", points=1, core=False)
-def test_tts_no_library_split(student):
-    expect_no_banned_references(student, "train_test_split")
-    student.train_test_split(*indexed(10), 0.8, SEED)  # the sandbox also records any banned call as it happens
-
-
 # ---------------------------------------------------------------------------------------------- train_dev_test_split
 
 def tdt_cases():
@@ -525,12 +519,6 @@ def test_tdt_accepts_rounding(student):
                      {"train": n_train, "dev": n_dev, "test": n - n_train - n_dev},
                      f"n_train = int({n} * {partitions[0]}), n_dev = int({n} * {partitions[1]}), test the rest", call,
                      mistakes=[(ROUNDED, {"train": rounded[0], "dev": rounded[1], "test": n - sum(rounded)})])
-
-
-@graded("train_dev_test_split: implemented without scikit-learn's or torch's splitters", points=1, core=False)
-def test_tdt_no_library_split(student):
-    expect_no_banned_references(student, "train_dev_test_split")
-    student.train_dev_test_split(*indexed(10), (0.8, 0.1, 0.1), SEED)
 
 
 # ---------------------------------------------------------------------------------------------- kfold_indices
@@ -695,9 +683,3 @@ def test_kfold_random_folds(student):
 def test_kfold_rejects_bad_k(student):
     for n, k in ((10, 1), (10, 0), (10, 11), (3, 5)):
         expect_raises(ValueError, student.kfold_indices, n, k, call=f"kfold_indices({n}, {k})")
-
-
-@graded("kfold_indices: implemented without scikit-learn's splitters", points=1, core=False)
-def test_kfold_no_library_split(student):
-    expect_no_banned_references(student, "kfold_indices")
-    student.kfold_indices(10, 5, SEED)

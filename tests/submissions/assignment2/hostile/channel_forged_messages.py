@@ -4,7 +4,7 @@ Module-level code replaces autograder.sandbox.wire.dump_answer in the child, and
 each graded name arranges for the answer to its own call to be rewritten:
   - l1_reg: an answer holding both a value and an exception;
   - dropout: an exception whose type name is 10 000 characters long;
-  - Dropout(p): banned calls listed as triples instead of (name, responsible) pairs;
+  - Dropout(p): banned calls listed as triples instead of routine names;
   - regularized_loss: an exception whose location is the old [file, line] list and
     whose ancestry holds a number.
 All of it is valid JSON the allowlist decodes. The grader reads every answer as a
