@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from autograder.assignments import AssignmentError, load_assignment
+from autograder.feedback import counted
 from autograder.report import ERROR, FAILED, Report
 from autograder.report.safe import inert
 
@@ -118,10 +119,11 @@ def list_command():
         click.echo(f"{assignment.name}: {assignment.title} ({assignment.module}.py or .ipynb)")
         for function in assignment.functions:
             own = [test for test in tests if test.function == function]
-            click.echo(f"  {function:<24} {sum(t.max_score for t in own):>4g} points, {len(own)} tests")
+            click.echo(f"  {function:<24} {counted(sum(t.max_score for t in own), 'point'):>11}, "
+                       f"{counted(len(own), 'test')}")
         if not assignment.has_reference and assignment.hidden_tests:
-            click.echo(f"  and {assignment.hidden_tests} hidden tests ({assignment.hidden_points:g} points) "
-                       f"your instructor runs")
+            click.echo(f"  and {counted(assignment.hidden_tests, 'hidden test')} "
+                       f"({counted(assignment.hidden_points, 'point')}) your instructor runs")
 
 
 @grade.command("batch")

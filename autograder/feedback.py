@@ -15,6 +15,7 @@ DEFAULT_DTYPES = {"tensor": "float32", "array": "float64"}  # what torch and num
 
 
 MISTAKE_SUFFIX = " This looks like a known mistake: {mistake}."
+PLURALS = {"index": "indices"}
 
 
 class StudentFault(AssertionError):
@@ -27,6 +28,11 @@ class StudentFault(AssertionError):
     def __init__(self, sentence: str, mistake: str | None = None):
         super().__init__(sentence + (MISTAKE_SUFFIX.format(mistake=mistake) if mistake else ""))
         self.mistake = mistake
+
+
+def counted(count: float, noun: str) -> str:
+    """A count and its noun, plural unless the count is 1: `1 test`, `2 tests`, `1.5 points`, `2 indices`."""
+    return f"{count:g} {noun if count == 1 else PLURALS.get(noun, noun + 's')}"
 
 
 def describe(value) -> str:

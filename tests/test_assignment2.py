@@ -56,7 +56,7 @@ def test_partial_submission_loses_only_what_is_missing(grade2):
 def test_misspelled_name_gets_a_suggestion(grade2):
     report = grade2(REFERENCE_SOURCE.replace("def l1_reg(", "def L1_reg("))
     l1 = next(r for r in report.results if r.function == "l1_reg")
-    assert l1.feedback == "regularization.py does not define `l1_reg` (there is a `L1_reg`: check the spelling)."
+    assert l1.feedback == "regularization.py does not define `l1_reg` (did you mean `L1_reg`? Check the spelling)."
 
 
 @pytest.mark.parametrize("source, reason", [

@@ -113,7 +113,7 @@ def test_changed_submission_is_regraded_on_resume(tmp_path, batch_env):
     assert CliRunner().invoke(grade, arguments).exit_code == 0
     paths["fay"].write_text(REFERENCE.read_text())  # fay finally hands in a full solution
     result = CliRunner().invoke(grade, [*arguments, "--resume"])
-    assert "Graded 1 submissions" in result.output and "7 already graded were kept" in result.output
+    assert "Graded 1 submission in" in result.output and "7 already graded were kept" in result.output
     rows = {row["student"]: row for row in csv.DictReader((out / "grades.csv").open())}
     assert rows["fay"]["score"] == rows["fay"]["max_score"]
 

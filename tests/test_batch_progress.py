@@ -20,7 +20,7 @@ def test_plain_lines_when_not_a_terminal():
     lines = stream.getvalue().splitlines()
     assert re.fullmatch(r"1/3 ada: 57/57 \(\d+\.\d/s, ETA \d+:\d\d\)", lines[0])
     assert re.fullmatch(r"2/3 bob: already graded \(\d+\.\d/s, ETA \d+:\d\d\)", lines[1])
-    assert progress.finish().startswith("Graded 1 submissions in ")
+    assert progress.finish().startswith("Graded 1 submission in ")
     assert progress.finish().endswith("; 1 already graded were kept.")
 
 

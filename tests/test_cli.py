@@ -7,6 +7,7 @@ from click.testing import CliRunner
 
 from autograder.assignments import COURSE_VARIABLE, load_assignment
 from autograder.grading import list_tests
+from autograder.report.text import HIDDEN_NOT_RUN
 from cli import EXIT_USAGE, grade
 from conftest import PROJECT, SUBMISSIONS
 
@@ -95,7 +96,8 @@ def test_students_without_the_reference_see_how_many_tests_are_hidden(runner, co
     public = sum(t.max_score for t in TESTS if not t.hidden)
     assert f"Total: {public:g}/{public:g}" in result.output
     hidden = [t for t in TESTS if t.hidden]
-    assert f"{len(hidden)} hidden tests ({sum(t.max_score for t in hidden):g} points) are not shown here" in result.output
+    assert HIDDEN_NOT_RUN.format(tests=f"{len(hidden)} hidden tests",
+                                 points=f"{sum(t.max_score for t in hidden):g} points") in result.output
 
 
 def test_help_lists_the_assignments_and_their_functions(runner):

@@ -2,6 +2,7 @@
 import sys
 import time
 
+from autograder.feedback import counted
 from autograder.report.safe import inert
 
 BAR_WIDTH = 28
@@ -40,7 +41,7 @@ class Progress:
             self.stream.write("\n")
         seconds = time.monotonic() - self.started
         graded = self.done - self.skipped
-        return (f"Graded {graded} submissions in {seconds:.1f} s ({graded / seconds if seconds else 0:.1f}/s)"
+        return (f"Graded {counted(graded, 'submission')} in {seconds:.1f} s ({graded / seconds if seconds else 0:.1f}/s)"
                 + (f"; {self.skipped} already graded were kept." if self.skipped else "."))
 
     def _rate_and_eta(self) -> tuple[float, float]:

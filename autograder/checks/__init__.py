@@ -10,7 +10,7 @@ from autograder.checks.gradients import expect_gradient, numerical_gradient
 from autograder.checks.statistics import binomial_interval, expect_fraction
 from autograder.checks.values import (Mistake, accepted, call_seeded, expect_close, expect_equal, expect_raises,
                                       expect_same, expect_that, mismatch)
-from autograder.feedback import StudentFault, describe, describe_call
+from autograder.feedback import StudentFault, counted, describe, describe_call
 from autograder.sandbox import probes
 from autograder.seeding import seed_everything
 
@@ -25,7 +25,7 @@ def graded(name: str, points: float = 1, core: bool = True):
 
 
 __all__ = [
-    "Mistake", "StudentFault", "accepted", "binomial_interval", "call_seeded", "describe", "describe_call",
+    "Mistake", "StudentFault", "accepted", "binomial_interval", "call_seeded", "counted", "describe", "describe_call",
     "expect_close", "expect_equal", "expect_fraction", "expect_gradient", "expect_raises", "expect_same",
     "expect_that", "graded", "mismatch", "numerical_gradient", "probes", "seed_everything",
 ]

@@ -1,4 +1,5 @@
 """The Markdown feedback file written next to results.json."""
+from autograder.feedback import counted
 from autograder.report import ERROR, PASSED, Report
 from autograder.report.safe import code, markdown, shown
 
@@ -18,7 +19,7 @@ def render(report: Report) -> str:
         lines += [f"- **{markdown(r.name)}**: {markdown(r.feedback)}" for r in failures]
     tests, points = report.hidden_not_run
     if tests:
-        lines += ["", f"{tests} hidden tests ({points:g} points) were not run here."]
+        lines += ["", f"Not run here: {counted(tests, 'hidden test')} ({counted(points, 'point')})."]
     if report.notes or report.layers:
         lines += ["", "## Notes", ""] + [f"- {markdown(note)}" for note in report.notes]
         if report.layers:

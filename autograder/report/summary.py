@@ -20,6 +20,7 @@ from pathlib import Path
 
 from autograder.exporters import write_atomically
 from autograder.exporters.grades import ordered_test_names
+from autograder.feedback import counted
 from autograder.report import ERROR, PASSED, Report
 from autograder.report.safe import html_text, markdown, shown
 
@@ -30,7 +31,7 @@ MAX_BINS = 25
 LABEL_WIDTH = 70  # characters of a test name beside its bar
 BAR_COLOR, FAIL_COLOR = "#3b75af", "#c44e52"  # a test most of the class fails stands out in red
 
-GRADED = "{count} submissions graded; mean score {mean} of {max_score}, median {median}."
+GRADED = "{count} graded; mean score {mean} of {max_score}, median {median}."
 NONE_GRADED = "No submissions were graded."
 NOT_GRADED_COUNT = " {count} could not be graded: see the end."
 MISTAKE_LINE = "{count} of {total} submissions: {function}: {mistake}"
@@ -134,7 +135,7 @@ def _overview(graded: list[tuple[str, Report]], not_graded: int) -> str:
         return NONE_GRADED
     scores = [report.score for _, report in graded]
     max_score = max(report.max_score for _, report in graded)
-    text = GRADED.format(count=len(graded), mean=_number(statistics.fmean(scores)),
+    text = GRADED.format(count=counted(len(graded), "submission"), mean=_number(statistics.fmean(scores)),
                          max_score=_number(max_score), median=_number(statistics.median(scores)))
     return text + (NOT_GRADED_COUNT.format(count=not_graded) if not_graded else "")
 

@@ -2,15 +2,15 @@
 import shutil
 import textwrap
 
+from autograder.feedback import counted
 from autograder.report import PASSED, Report
 from autograder.report.safe import inert, shown
 
 MARKS = {"passed": "✓", "failed": "✗", "error": "!"}
 PLAIN_MARKS = {"passed": "ok", "failed": "XX", "error": "!!"}
-HIDDEN_NOT_RUN = ("{tests} hidden tests ({points} points) are not shown here; your instructor runs them when "
-                  "grading.")
-HIDDEN_UNTIL_PUBLISHED = ("{tests} hidden tests ({points} points) were graded too; their results show once your "
-                          "instructor publishes the grades.")
+HIDDEN_NOT_RUN = "Not shown here: {tests} ({points}), which your instructor runs when grading."
+HIDDEN_UNTIL_PUBLISHED = ("Also graded: {tests} ({points}), whose results show once your instructor publishes the "
+                          "grades.")
 
 
 def render(report: Report, width: int | None = None, unicode: bool = True, public_only: bool = False) -> str:
@@ -55,7 +55,7 @@ def _hidden_line(report: Report, public_only: bool) -> list[str]:
         if hidden:
             template = HIDDEN_UNTIL_PUBLISHED
         tests, points = tests + len(hidden), points + sum(result.max_score for result in hidden)
-    return [template.format(tests=tests, points=_number(points))] if tests else []
+    return [template.format(tests=counted(tests, "hidden test"), points=counted(points, "point"))] if tests else []
 
 
 def _number(value: float) -> str:

@@ -457,7 +457,7 @@ class StudentCode:
             return f"{self.filename} does not define `{name}`: it {why}"
         public = [n for n in self.names if not n.startswith("_")]
         near = [n for n in public if n.lower() == name.lower()] or difflib.get_close_matches(name, public, n=1)
-        hint = f" (there is a `{near[0]}`: check the spelling)" if near else ""
+        hint = f" (did you mean `{near[0]}`? Check the spelling)" if near else ""
         return f"{self.filename} does not define `{name}`{hint}."
 
 

@@ -11,8 +11,8 @@ import math
 import numpy as np
 import torch
 
-from autograder.checks import (StudentFault, describe, expect_close, expect_fraction, expect_raises, expect_that,
-                               graded, probes)
+from autograder.checks import (StudentFault, counted, describe, expect_close, expect_fraction, expect_raises,
+                               expect_that, graded, probes)
 from autograder.sandbox.remote import RaisedError
 
 SEED = 2021
@@ -164,9 +164,6 @@ def split_ids(result, names, n, call):
     return {name: row_ids(part, n, f"{name}_data", call) for name, part in zip(names, datas)}
 
 
-PLURALS = {"row": "rows", "index": "indices"}
-
-
 def partition_problem(parts, n, item="row"):
     """Say how the index arrays `parts` (by name) fail to hold each of range(n) exactly once, as (kind, clause)
     with kind "repeated", "shared" or "missing"; None when they do not fail."""
@@ -183,7 +180,7 @@ def partition_problem(parts, n, item="row"):
     if len(missing) == 1:
         return "missing", f"{item} {missing[0]} is in none of them"
     if missing:
-        return "missing", f"{len(missing)} {PLURALS[item]} are in none of them, the first {item} {missing[0]}"
+        return "missing", f"{counted(len(missing), item)} are in none of them, the first {item} {missing[0]}"
     return None
 
 
