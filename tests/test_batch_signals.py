@@ -2,7 +2,7 @@
 
 Each test runs `grade batch` as the instructor would, as a process of its own (this worktree's cli.py), on a
 small class with a slow submission, and looks at the machine's processes through /proc: every descendant of
-the batch, the zygotes and the sandboxed children (which fork a process of their own) included.
+the batch, the zygotes and the sandboxed children included.
 """
 import json
 import os

@@ -1,44 +1,37 @@
 """Hostile submission: looks for the instructor's secrets in every environment it can read, and reports them.
 
 l1_reg raises a message holding every variable whose name or value mentions SECRET or TOKEN, found in
-os.environ, in /proc/self/environ and /proc/<pid>/environ of every process it can see, and in the memory
-after the interpreter's own argv strings, where the kernel put the environment the first process of the
-chain was started with: a forked child inherits that memory whatever its os.environ says. It always
+os.environ, in /proc/self/environ and /proc/<pid>/environ of every process it can see, and in the stack
+(read through /proc/self/mem, with nothing the source policy refuses), where the kernel put the environment
+the first process of the chain was started with: a forked child inherits that memory whatever its
+os.environ says. It always
 names how many variables it read, so the test knows it ran. A secret set for the instructor's
 `grade batch` must appear in no output.
 """
 
-import ctypes
 import os
 
 import torch.nn as nn
 
 WANTED = ("SECRET", "TOKEN")
-PAGE = 4096
 
 
 def _inherited_memory():
-    """Read the pages from argv[0] to the top of the stack, where the environment strings follow it.
-
-    Each page goes through a pipe: write() fails with EFAULT past the stack instead of crashing.
-    """
-    libc = ctypes.CDLL(None, use_errno=True)
-    start = ctypes.c_void_p.in_dll(libc, "program_invocation_name").value
-    address = start - start % PAGE
-    read_end, write_end = os.pipe()
-    for _ in range(64):
-        if libc.write(write_end, ctypes.c_void_p(address), PAGE) != PAGE:
-            break
-        yield os.read(read_end, PAGE)
-        address += PAGE
+    """Read the stack, at whose top the kernel put the environment, through /proc/self/mem (plain file reads)."""
+    with open("/proc/self/maps") as maps:
+        stack = next(line for line in maps if line.rstrip().endswith("[stack]"))
+    start, end = (int(bound, 16) for bound in stack.split()[0].split("-"))
+    with open("/proc/self/mem", "rb") as memory:
+        memory.seek(max(start, end - 256 * 1024))
+        yield memory.read(end - memory.tell())
 
 
 def _blocks():
     yield "os.environ", "\0".join(f"{name}={value}" for name, value in os.environ.items()).encode()
     try:
         yield "memory", b"".join(_inherited_memory())
-    except (OSError, ValueError, AttributeError):
-        pass
+    except (OSError, ValueError, StopIteration):
+        pass  # a child dropped to its own uid may not open its own memory: the secret is not read there either
     try:
         pids = [entry for entry in os.listdir("/proc") if entry.isdigit()]
     except OSError:

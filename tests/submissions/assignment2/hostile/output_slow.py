@@ -1,19 +1,16 @@
-"""Hostile submission: every graded function leaves a process behind and then sleeps far past any limit.
+"""Hostile submission: every graded function sleeps far past any limit.
 
-Used to stop `grade batch` mid-run: while this student is being graded, the batch has workers, zygotes, a
-sandboxed child and the child's own forked process alive. A signal to the batch must end all of them.
+Used to stop `grade batch` mid-run: while this student is being graded, the batch has workers, zygotes and
+a sandboxed child alive. A signal to the batch must end all of them. (A fork of the child's own is refused
+by the source policy before it could run; the sandbox's own tests check that such processes end too.)
 """
 
-import os
 import time
 
 import torch.nn as nn
 
 
 def _linger():
-    if os.fork() == 0:  # a process of the student's own, which outlives the call unless the sandbox ends it
-        time.sleep(600)
-        os._exit(0)
     time.sleep(600)
 
 
