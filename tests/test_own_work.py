@@ -74,3 +74,22 @@ def test_a_Dropout_built_on_a_delegating_dropout_keeps_its_own_points(grade_as, 
                       source_policy=source_policy)
     assert sum(r.score for r in of(report, "dropout")) == 0
     assert [(r.name, r.feedback) for r in of(report, "Dropout") if r.status != PASSED] == []
+
+
+@pytest.mark.parametrize("source_policy", [True, False])
+def test_a_rewritten_probe_changes_no_verdict(grade_as, source_policy):
+    report = grade_as("assignment2", SUBMISSIONS / "assignment2" / "hostile" / "probe_rewrite.py",
+                      source_policy=source_policy)
+    gradient = next(r for r in report.results if r.name.startswith("l1_reg: its gradient"))
+    assert gradient.status != PASSED, gradient.feedback
+    if not source_policy:  # the grader's own probe ran: it saw a penalty autograd cannot differentiate
+        assert "without a gradient" in gradient.feedback
+    assert {r.status for r in of(report, "l2_reg")} == ({PASSED} if not source_policy else {"failed"})
+
+
+def test_code_that_watches_for_the_grader_on_the_stack_earns_nothing(grade_as):
+    report = grade_as("assignment2", spliced("assignment2", "plain_frames.py"))
+    first, *others = of(report, "dropout")
+    assert "sys._getframe" in first.feedback and sum(r.score for r in of(report, "dropout")) == 0
+    assert {r.feedback for r in others} == {f"Not run: dropout breaks a rule of this assignment, as test "
+                                            f"{first.number} says."}
