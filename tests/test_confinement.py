@@ -232,6 +232,7 @@ import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
+from torch.utils.data import DataLoader, TensorDataset
 
 
 def work():
@@ -245,13 +246,15 @@ def work():
     fig, ax = plt.subplots()
     ax.plot([1, 2, 3])
     fig.savefig("plot.png")
+    batches = DataLoader(TensorDataset(torch.arange(20.0)), batch_size=5, num_workers=2)  # worker processes
     return {"threads": torch.get_num_threads(), "product": product > 0, "thread": done,
+            "batches": [float(batch[0].sum()) for batch in batches],
             "backend": matplotlib.get_backend().lower(), "config": matplotlib.get_configdir(),
             "home": os.environ["HOME"]}
 '''
 
 
-def test_torch_threads_numpy_and_matplotlib_work_under_every_layer(sandbox, tmp_path):
+def test_threads_dataloader_workers_numpy_and_matplotlib_work_under_every_layer(sandbox, tmp_path):
     path = tmp_path / "regularization.py"
     path.write_text(THREADS_AND_PLOTS)
     student = student_code(sandbox, path)
@@ -259,6 +262,7 @@ def test_torch_threads_numpy_and_matplotlib_work_under_every_layer(sandbox, tmp_
     applied = student.layers
     student.close()
     assert result["threads"] == 2 and result["product"] and result["thread"] == [50.0]
+    assert result["batches"] == [10.0, 35.0, 60.0, 85.0]
     assert result["backend"] == "agg"
     assert result["config"] == result["home"] + "/.config/matplotlib"  # in its own scratch, never the grader's
     assert any(phrase == seccomp.PHRASE for phrase in applied) == (seccomp.obstacle() is None)

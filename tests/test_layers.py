@@ -37,6 +37,8 @@ class Setting:
     outside: Path  # world-writable, so only a sandbox layer can stop a write there
     secret: Path
     allowed: Path
+    course_file: Path  # in a hidden course folder
+    kept: Path  # named readable inside that hidden folder, as a venv inside a course folder is
 
 
 @pytest.fixture(scope="module")
@@ -52,11 +54,15 @@ def setting():
     outside.chmod(0o777)
     (hidden / "secret").write_text("the answer key")
     (shared / "allowed").write_text("fine to read")
-    # readable holds the hidden dir's parent too: Landlock must leave it out.
-    confinement = layers.Confinement(scratch=root / "scratch", hidden=(hidden,),
-                                     readable=(root / "shared", shared))
+    course = root / "course"
+    (course / "venv").mkdir(parents=True)
+    (course / "notebook.ipynb").write_text("full marks")
+    (course / "venv" / "package.py").write_text("VERSION = 1")
+    # readable holds the hidden dir's parent too: every layer must leave it out.
+    confinement = layers.Confinement(scratch=root / "scratch", hidden=(hidden, course),
+                                     readable=(root / "shared", shared, course / "venv"))
     yield Setting(root, confinement, layers.probe(confinement), outside, hidden / "secret",
-                  shared / "allowed")
+                  shared / "allowed", course / "notebook.ipynb", course / "venv" / "package.py")
     shutil.rmtree(root, ignore_errors=True)
 
 
@@ -131,6 +137,10 @@ def attempts(setting, scratch, grader_pid, tcp_port, abstract_name, inherited_fd
             "uid": os.getuid(),
             "read secret": outcome(setting.secret.read_text),
             "read allowed": outcome(setting.allowed.read_text),
+            "read course": outcome(setting.course_file.read_text),
+            "read kept": outcome(setting.kept.read_text),
+            "read grader cwd": outcome((REPO / "tests" / "conftest.py").read_text),
+            "read outside": outcome(lambda: os.listdir(setting.outside)),
             "write outside": outcome(lambda: write_to(setting.outside / f"escaped-{scratch.name}")),
             "write scratch": outcome(lambda: write_to(Path("written-inside"))),
             "write devnull": outcome(lambda: open(os.devnull, "w").write("x")),
@@ -234,9 +244,20 @@ def test_secret_cannot_be_read(answers, name):
 
 
 @pytest.mark.parametrize("name", CONFIGURATIONS)
+def test_only_the_allowlist_is_readable(answers, name):
+    """Not the grader's current folder, a hidden course folder or any other folder: the same with Landlock
+    alone as with a mount namespace alone."""
+    answer, capabilities, _ = answers(name)
+    claimed(capabilities, namespaces=True, landlock=1)
+    for attempt in ("read course", "read grader cwd", "read outside"):
+        assert answer[attempt] in ("FileNotFoundError", "PermissionError"), attempt
+
+
+@pytest.mark.parametrize("name", CONFIGURATIONS)
 def test_allowed_files_stay_readable_and_scratch_writable(answers, name):
     answer, _, scratch = answers(name)
     assert answer["read allowed"] == "ok"
+    assert answer["read kept"] == "ok"
     assert answer["write scratch"] == "ok"
     assert answer["write devnull"] == "ok"
     # With a mount namespace, scratch is a tmpfs of the child's own: the grader never sees what was written.

@@ -13,6 +13,7 @@
 A forked child can read all the memory it inherited, so a secret must never reach a process that
 forks children: filtering what the child is *given* is not enough.
 """
+import contextlib
 import ctypes
 import os
 import site
@@ -116,7 +117,8 @@ def settle_child(scratch: Path, files: dict[str, bytes]) -> None:
         os.makedirs(environment[name], exist_ok=True)
     for name, content in files.items():
         Path(environment["MPLCONFIGDIR"], name).write_bytes(content)
-    _name_process(CHILD_TITLE, CHILD_NAME)
+    with contextlib.suppress(OSError):  # without a /proc the inherited command line cannot be read either
+        _name_process(CHILD_TITLE, CHILD_NAME)
 
 
 def _build_font_list(cache: Path) -> None:

@@ -75,9 +75,13 @@ SYSTEM_READABLE = ("/usr", "/etc/ld.so.cache", "/etc/localtime", "/sys/devices/s
 PROC_READABLE = ("/proc/self", "/proc/cpuinfo")
 DEVICES = ("/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom")
 WRITABLE_DEVICE = "/dev/null"
+# POSIX semaphores and shared memory (multiprocessing, DataLoader workers): a tmpfs of the child's own, so only
+# with the private filesystem; the machine's /dev/shm is shared with every other process.
+SHARED_MEMORY = "/dev/shm"
 IMPORTED_PACKAGES = ("numpy", "torch")
 STUDENT_PACKAGES = ("numpy", "torch", "matplotlib", "tqdm")  # found wherever they are installed
 VIEW_ROOT_BYTES = 2**20
+MAX_LINKS = 40  # as the kernel follows at most 40 symlinks in one lookup
 MAX_FD = 2**31 - 1
 EXIT_ORPHANED = 137  # what the death signal would have given: 128 + SIGKILL
 
@@ -184,7 +188,8 @@ def view(confinement: Confinement) -> View:
     """List what a child may read: Python's library, the installed packages, the system's libraries and
     confinement.readable; a hidden dir is cut out of any of these that holds it."""
     hidden = [os.path.realpath(path) for path in confinement.hidden]
-    candidates = [*_python_paths(), *glob.glob("/lib*"), *SYSTEM_READABLE, *map(str, confinement.readable)]
+    candidates = [*_python_paths(), *glob.glob("/lib*"), *SYSTEM_READABLE, *map(str, confinement.readable),
+                  sys.executable, os.path.join(sys.prefix, "pyvenv.cfg")]  # so that the interpreter can start
     paths, links = [], {}
     for candidate in candidates:
         if not os.path.isabs(candidate) or not os.path.exists(candidate):
@@ -216,14 +221,16 @@ def _python_paths() -> list[str]:
     return paths
 
 
-def _links_to(path: str) -> dict[str, str]:
-    """The symlinks among path and its ancestors, so a private filesystem can lead to path the same way."""
-    links, current = {}, "/"
-    for part in Path(path).parts[1:]:
+def _links_to(path: str, depth: int = 0) -> dict[str, str]:
+    """The symlinks on the way to path (following chains), so a private filesystem can lead to it the same way."""
+    links, current, parts = {}, "/", Path(path).parts[1:]
+    for index, part in enumerate(parts):
         current = os.path.join(current, part)
-        if os.path.islink(current):
+        if os.path.islink(current) and depth < MAX_LINKS:
             links[current] = os.readlink(current)
-            current = os.path.realpath(current)
+            rest = os.path.join(os.path.dirname(current), links[current], *parts[index + 1:])
+            links.update(_links_to(os.path.normpath(rest), depth + 1))
+            break
     return links
 
 
@@ -429,17 +436,19 @@ def confine(confinement: Confinement, capabilities: Capabilities, keep_fds: tupl
     global _lifeline
     _close_fds(keep_fds)
     allowed = confinement.view or view(confinement)
-    applied = []
+    applied, private = [], []
     if capabilities.namespaces:
         entered = _attempt(_enter_namespaces)
-        applied += entered + (_attempt(_private_view, confinement, allowed) if entered else [])
+        private = _attempt(_private_view, confinement, allowed) if entered else []
+        applied += entered + private
     applied += _attempt(_set_limits, confinement, capabilities)
     os.chdir(confinement.scratch)  # after the mounts, or the cwd would be the folder they cover
     applied += _attempt(_no_new_privileges)
     if capabilities.seccomp:
         applied += _attempt(seccomp.install)
     if capabilities.landlock_abi:
-        applied += _attempt(_landlock_restrict, confinement, allowed, capabilities.landlock_abi)
+        writable = (str(confinement.scratch), *([SHARED_MEMORY] if private else []))
+        applied += _attempt(_landlock_restrict, allowed, writable, capabilities.landlock_abi)
     applied += _drop_privileges(confinement, capabilities)
     if _lifeline is not None:
         os.close(_lifeline)
@@ -482,20 +491,24 @@ def _enter_namespaces() -> list[str]:
 def _private_view(confinement: Confinement, allowed: View) -> list[str]:
     """Make / a new filesystem holding only what the child may read, its scratch and its /proc."""
     applied = []
+    os.umask(0o022)  # whatever the grader's umask, the child's own uid must be able to walk to what it reads
     root = os.path.realpath(confinement.scratch)  # the new root covers scratch's dir, which is ours alone
     _mount("tmpfs", root, "tmpfs", MS_NOSUID | MS_NODEV, f"size={VIEW_ROOT_BYTES},mode=0755")
-    mounts = [_bind(path, root) for path in (*allowed.paths, *DEVICES) if os.path.exists(path)]
-    for link, target in allowed.links:
-        with contextlib.suppress(OSError):  # already there, or inside a bound dir that has it
+    for link, target in allowed.links:  # before the binds, so that none is made inside a bound folder
+        with contextlib.suppress(OSError):
             os.makedirs(os.path.dirname(root + link), exist_ok=True)
             os.symlink(target, root + link)
+    mounts = [_bind(path, root) for path in (*allowed.paths, *DEVICES) if os.path.exists(path)]
     scratch = _mount_point(root, root, is_dir=True)
     _mount("tmpfs", scratch, "tmpfs", MS_NOSUID | MS_NODEV, f"size={confinement.scratch_bytes},mode=0700")
-    if os.getpid() == 1:  # so no process outside the namespace can be seen
-        applied += _attempt(_mounted, PROC_PHRASE, "proc", _mount_point(root, "/proc", is_dir=True), "proc",
-                            MS_NOSUID | MS_NODEV | MS_NOEXEC, None)
+    _mount("tmpfs", _mount_point(root, SHARED_MEMORY, is_dir=True), "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+           f"size={confinement.scratch_bytes},mode=1777")
+    # A /proc of the child's own pid namespace shows no process outside; without one, /proc/self is still needed.
+    proc = _attempt(_mounted, PROC_PHRASE, "proc", _mount_point(root, "/proc", is_dir=True), "proc",
+                    MS_NOSUID | MS_NODEV | MS_NOEXEC, None)
+    applied += proc if os.getpid() == 1 else []
     _pivot_to(root)
-    _read_only_but(root, ["/", *mounts])
+    _read_only_but([root, SHARED_MEMORY], ["/", *mounts])
     return applied + [VIEW_PHRASE.format(size=size_text(confinement.scratch_bytes))]
 
 
@@ -528,13 +541,14 @@ def _pivot_to(root: str) -> None:
     os.chdir("/")
 
 
-def _read_only_but(scratch: str, mounts: list[str]) -> None:
-    """Make every mount read-only but scratch, so even a root child without Landlock changes nothing."""
+def _read_only_but(writable: list[str], mounts: list[str]) -> None:
+    """Make every mount read-only but the writable ones, so even a root child without Landlock changes nothing."""
     # struct mount_attr {u64 attr_set, attr_clr, propagation, userns_fd}
-    read_only, writable = (ctypes.c_uint64 * 4)(MOUNT_ATTR_RDONLY), (ctypes.c_uint64 * 4)(0, MOUNT_ATTR_RDONLY)
+    read_only, clear = (ctypes.c_uint64 * 4)(MOUNT_ATTR_RDONLY), (ctypes.c_uint64 * 4)(0, MOUNT_ATTR_RDONLY)
     try:
         _syscall(SYS_MOUNT_SETATTR, AT_FDCWD, b"/", AT_RECURSIVE, read_only, ctypes.sizeof(read_only))
-        _syscall(SYS_MOUNT_SETATTR, AT_FDCWD, os.fsencode(scratch), 0, writable, ctypes.sizeof(writable))
+        for path in writable:
+            _syscall(SYS_MOUNT_SETATTR, AT_FDCWD, os.fsencode(path), 0, clear, ctypes.sizeof(clear))
     except OSError:  # before Linux 5.12: one remount per mount, the new root first
         _mount(None, "/", None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, None)
         for path in mounts[1:]:
@@ -573,8 +587,8 @@ def _no_new_privileges() -> list[str]:
     return ["no new privileges"]
 
 
-def _landlock_restrict(confinement: Confinement, allowed: View, abi: int) -> list[str]:
-    """Allow reading the View and writing scratch only, and deny TCP and signals outside."""
+def _landlock_restrict(allowed: View, writable: tuple[str, ...], abi: int) -> list[str]:
+    """Allow reading the View and writing the writable dirs (scratch) only, and deny TCP and signals outside."""
     all_fs = (1 << (13 if abi == 1 else 14 if abi == 2 else 15 if abi < 5 else 16)) - 1
     # struct landlock_ruleset_attr {u64 handled_access_fs, handled_access_net, scoped}, grown with the ABI
     attr = (ctypes.c_uint64 * 3)(all_fs, NET_BIND_TCP_AND_CONNECT_TCP if abi >= 4 else 0,
@@ -586,7 +600,8 @@ def _landlock_restrict(confinement: Confinement, allowed: View, abi: int) -> lis
             with contextlib.suppress(OSError):  # a rule that cannot be added only denies more
                 _landlock_allow(ruleset, path, FS_READ_ONLY & all_fs)
         _landlock_allow(ruleset, WRITABLE_DEVICE, (FS_READ_FILE | FS_WRITE_FILE | FS_TRUNCATE) & all_fs)
-        _landlock_allow(ruleset, str(confinement.scratch), all_fs)
+        for path in writable:
+            _landlock_allow(ruleset, path, all_fs)
         _syscall(SYS_LANDLOCK_RESTRICT_SELF, ruleset, 0)
     finally:
         os.close(ruleset)

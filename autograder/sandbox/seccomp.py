@@ -67,9 +67,7 @@ def obstacle() -> str | None:
 
 def install() -> list[str]:
     """Install the filter on this process (no_new_privs must be set) and return the phrase for the report."""
-    code = [_Instruction(*instruction) for instruction in _PROGRAM]
-    instructions = (_Instruction * len(code))(*code)
-    program = _Program(len(code), instructions)
+    program = _Program(len(_FILTER), _FILTER)
     if _libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(program), 0, 0) != 0:
         number = ctypes.get_errno()
         raise OSError(number, os.strerror(number))
@@ -115,4 +113,5 @@ def _assemble(lines) -> list[tuple[int, int, int, int]]:
     return [(op, offset(true, index), offset(false, index), k) for index, (op, k, true, false) in enumerate(code)]
 
 
-_PROGRAM = _program()  # built once in the zygote; every child inherits it
+_PROGRAM = _program()
+_FILTER = (_Instruction * len(_PROGRAM))(*(_Instruction(*instruction) for instruction in _PROGRAM))  # built once
