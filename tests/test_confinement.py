@@ -124,7 +124,8 @@ def test_a_forked_zygote_hides_the_same_and_passes_on_no_secret(classroom, cours
     paths = [str(path) for path in spied_paths(classroom, course)]
     script = FORKED_SPY.format(project=str(PROJECT), tests=str(PROJECT / "tests"), folder=str(classroom.folder),
                                course=str(course), hostile=str(HOSTILE), paths=paths, secret_name=SECRET_NAME)
-    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=240,
+    run = subprocess.run([sys.executable, "-c", script, str(classroom.folder)], capture_output=True, text=True,
+                         timeout=240,
                          env={**os.environ, SECRET_NAME: classroom.secret})
     assert run.returncode == 0, run.stderr[-3000:]
     seen = json.loads(run.stdout.strip().splitlines()[-1])
@@ -134,6 +135,7 @@ def test_a_forked_zygote_hides_the_same_and_passes_on_no_secret(classroom, cours
     routes = [environment["environ"], environment["proc self environ"], environment["proc environ"]]
     assert classroom.secret not in json.dumps(routes)  # its heap is the worker's: the batch sanitizes that
     assert SECRET_NAME not in environment["environ"]
+    assert str(classroom.folder) not in json.dumps([environment["argv"], environment["cmdline"]])
 
 
 def test_hidden_folders_are_cut_out_of_readable_ones(tmp_path):

@@ -113,6 +113,7 @@ def settle_child(scratch: Path, files: dict[str, bytes]) -> None:
     os.environ.update(environment)
     tempfile.tempdir = None  # gettempdir() read the zygote's TMPDIR once and kept it
     site.USER_BASE = site.USER_SITE = None  # computed from the grader's home; recomputed from HOME on demand
+    sys.argv[:], sys.orig_argv[:] = [""], [sys.executable]  # a batch worker's command line names its folders
     for name in ("XDG_CACHE_HOME", "MPLCONFIGDIR"):
         os.makedirs(environment[name], exist_ok=True)
     for name, content in files.items():

@@ -342,7 +342,7 @@ def _blocking_mode(path: str, uid: int, final_access: int) -> int | None:
         try:
             info = os.stat(component)
         except OSError:
-            return 0
+            return None  # what is not there needs no reading
         wanted = final_access if component == real else os.X_OK
         if not stat.S_ISDIR(info.st_mode):
             wanted &= ~os.X_OK

@@ -35,7 +35,8 @@ SPAWN_TIMEOUT = 20.0
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 
 NOT_DONE = " This part is not done yet."
-OUT_OF_MEMORY = f" It ran out of memory: the sandbox allows {DEFAULT_MEMORY // 2**30} GiB of address space a process."
+OUT_OF_MEMORY = (f" It ran out of memory: the sandbox allows {DEFAULT_MEMORY // 2**30} GiB of address space per "
+                 "process.")
 OUT_OF_SUBMISSION_MEMORY = ("{call} ran out of memory and was killed: the sandbox allows {limit} for all of your "
                             "code's processes together. Look for data that grows without end or far too large.")
 SIGNAL_REASONS = {

@@ -7,11 +7,14 @@ process was started with), the environ file of every process it can see in /proc
 own memory: it reads every writable mapping listed in /proc/self/maps (heap, stack, what it
 inherited) and returns the 60 bytes after each place where "<name>=" occurs (the needle it
 searches with is one of those places, followed by something else). It also returns the whole
-os.environ. The grader must let none of these routes show the secret's value.
+os.environ, and sys.argv and /proc/self/cmdline, which in a child forked from a batch worker
+would name the worker's folders. The grader must let none of these routes show the secret's
+value or the grader's folders.
 """
 
 import ctypes
 import os
+import sys
 
 import torch
 import torch.nn as nn
@@ -21,7 +24,8 @@ CHUNK = 16 * 2**20
 
 def spy(name):
     needle = (name + "=").encode()
-    seen = {"environ": dict(os.environ), "proc self environ": _read("/proc/self/environ"), "proc environ": {}}
+    seen = {"environ": dict(os.environ), "proc self environ": _read("/proc/self/environ"), "proc environ": {},
+            "argv": sys.argv + sys.orig_argv, "cmdline": _read("/proc/self/cmdline")}
     try:
         pids = [entry for entry in os.listdir("/proc") if entry.isdigit()]
     except OSError:
