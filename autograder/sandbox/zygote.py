@@ -63,7 +63,7 @@ def serve(fd: int, config: dict) -> None:
     """Prepare (environment, imports, limits, probe) and serve control messages on `fd` until told to quit."""
     control = socket.socket(fileno=fd)
     _die_with_parent()
-    from autograder.sandbox import cgroups, environment, layers
+    from autograder.sandbox import cgroups, child, environment, layers
 
     # A forked zygote inherited its parent's environment: from here on it holds only what it needs.
     environment.replace_environment(environment.grader_environment())
@@ -90,7 +90,7 @@ def serve(fd: int, config: dict) -> None:
     notes = [*capabilities.notes, *([cgroup_note] if cgroup_note else [])]
     folders = sorted({str(folder) for folder in hierarchy.folders.values()}) if hierarchy else []
     _send(control, {"ready": True, "notes": notes, "cgroups": folders})
-    zygote = Zygote(control, template, capabilities, hierarchy, fonts)
+    zygote = Zygote(control, template, capabilities, hierarchy, fonts, (child, environment, layers))
     try:
         zygote.run()
     finally:
@@ -105,12 +105,10 @@ class _Child:
 
 
 class Zygote:
-    def __init__(self, control, template, capabilities, hierarchy, fonts: dict[str, bytes]):
-        from autograder.sandbox import child, environment, layers
-
+    def __init__(self, control, template, capabilities, hierarchy, fonts: dict[str, bytes], modules):
         self.control, self.template, self.capabilities = control, template, capabilities
         self.hierarchy, self.fonts = hierarchy, fonts
-        self.child, self.environment, self.layers = child, environment, layers
+        self.child, self.environment, self.layers = modules  # imported before gc.freeze(), so children share them
         self.children: dict[int, _Child] = {}
 
     def run(self) -> None:
