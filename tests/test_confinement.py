@@ -270,6 +270,42 @@ def test_threads_dataloader_workers_numpy_and_matplotlib_work_under_every_layer(
     assert any(phrase == seccomp.PHRASE for phrase in applied) == (seccomp.obstacle() is None)
 
 
+FONT_LIST_USE = '''
+import glob
+import os
+
+
+def font_list():
+    listed = sorted(glob.glob(os.path.join(os.environ["MPLCONFIGDIR"], "fontlist-v*.json")))
+    before = [os.stat(path).st_mtime_ns for path in listed]
+    import matplotlib.pyplot as plt
+
+    plt.figure()
+    plt.title("fonts")
+    plt.savefig("fonts.png")
+    return {"names": [os.path.basename(path) for path in listed], "rewritten": before != [
+        os.stat(path).st_mtime_ns for path in listed]}
+'''
+
+
+def test_matplotlibs_font_list_is_built_once_and_copied_into_each_child(tmp_path, monkeypatch):
+    """Building the list scans every font on the machine: the zygote has it built once in the grader's matplotlib
+    cache (here an empty one), and every child gets a copy that matplotlib uses as it is."""
+    cache = tmp_path / "matplotlib-cache"
+    monkeypatch.setenv("MPLCONFIGDIR", str(cache))
+    path = tmp_path / "regularization.py"
+    path.write_text(FONT_LIST_USE)
+    with Sandbox() as sandbox:
+        sandbox.notes  # noqa: B018 -- the zygote is ready, the list built
+        built = sorted(entry.name for entry in cache.glob("fontlist-v*.json"))
+        answers = []
+        for _ in range(2):
+            student = student_code(sandbox, path)
+            answers.append(student.font_list())
+            student.close()
+    assert built and answers == [{"names": built, "rewritten": False}] * 2
+
+
 # ------------------------------------------------------------------------------ limits for the whole submission
 
 def cgroup_or_skip(student: StudentCode) -> str:
