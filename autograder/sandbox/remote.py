@@ -112,6 +112,9 @@ class Sandbox:
             except (OSError, subprocess.TimeoutExpired):
                 self.process.kill()
                 self.process.wait()
+        if self._notes is None:  # a zygote that died ready, before anyone asked: its cgroups are still named
+            with contextlib.suppress(SandboxError, ValueError):
+                self.cgroup_folders = self._receive(0.0).get("cgroups", [])
         self.control.close()
         for folder in self.cgroup_folders:
             with contextlib.suppress(OSError):
