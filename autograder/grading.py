@@ -55,7 +55,7 @@ def start_sandbox(course: Path, fork: bool = False, scratch_root: Path | None = 
     secrets = {course / "reference", course_root() / "reference", course_root() / ".git"}
     for folder in secrets:
         _keep_from_others(folder)
-    folders = {course, course_root(), *secrets}
+    folders = {*secrets, *(folder for folder in (course, course_root()) if (folder / "assignments").is_dir())}
     with contextlib.suppress(OSError):  # a current folder that was deleted hides nothing
         folders.add(Path.cwd())
     hidden = sorted({folder.resolve() for folder in folders if folder.is_dir()})
