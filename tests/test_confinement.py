@@ -15,6 +15,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -380,6 +381,30 @@ def test_a_killed_zygote_leaves_no_cgroup_behind(asked):
     sandbox.close()
     folders = [Path(folder) for folder in sandbox.cgroup_folders]
     assert folders and not [folder for folder in folders if folder.exists()]
+
+
+ABANDONED = """
+import json, os, sys
+sys.path.insert(0, {project!r})
+from autograder.sandbox.remote import Sandbox
+sandbox = Sandbox(fork={fork})
+sandbox.notes
+sandbox.spawn()
+print(json.dumps([str(sandbox.scratch), *sandbox.cgroup_folders]), flush=True)
+os._exit(0)  # as a batch worker killed, or one that never closes its sandbox
+"""
+
+
+@pytest.mark.parametrize("fork", [True, False])
+def test_a_grader_that_dies_leaves_no_scratch_or_cgroup_behind(fork):
+    run = subprocess.run([sys.executable, "-c", ABANDONED.format(project=str(PROJECT), fork=fork)],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr[-3000:]
+    left = [Path(folder) for folder in json.loads(run.stdout)]
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and [folder for folder in left if folder.exists()]:
+        time.sleep(0.05)
+    assert not [folder for folder in left if folder.exists()]
 
 
 def fake_cgroups(tmp_path: Path, version: int) -> Path:

@@ -62,7 +62,24 @@ def main() -> None:
 def serve(fd: int, config: dict) -> None:
     """Prepare (environment, imports, limits, probe) and serve control messages on `fd` until told to quit."""
     control = socket.socket(fileno=fd)
-    _die_with_parent()
+    # SIGTERM, from a grader that died or is being stopped, ends the zygote through the `finally` below: its
+    # children, cgroups and scratch folder go with it.
+    signal.signal(signal.SIGTERM, _exit_on_signal)
+    _die_with_parent(signal.SIGTERM)
+    zygote = None
+    try:
+        zygote = _prepare(control, config)
+        zygote.run()
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # leaving already: a late SIGTERM must not cut the clean-up
+        if zygote is not None:
+            zygote.close()
+        else:
+            shutil.rmtree(config["scratch"], ignore_errors=True)
+
+
+def _prepare(control: socket.socket, config: dict) -> "Zygote":
+    """Import, confine the template, probe and warm up; say so to the grader and return the zygote that serves."""
     from autograder.sandbox import cgroups, child, environment, layers
 
     # A forked zygote inherited its parent's environment: from here on it holds only what it needs.
@@ -79,23 +96,19 @@ def serve(fd: int, config: dict) -> None:
                                   unprivileged_uid=CHILD_UID_BASE)
     template = dataclasses.replace(template, view=layers.view(template))
     environment.forget_grader_paths(template.view.paths)
-    hierarchy, cgroup_note = cgroups.probe(config.get("submission_memory", SUBMISSION_MEMORY),
-                                           config.get("submission_processes", SUBMISSION_PROCESSES))
     capabilities = layers.probe(template)
     fonts = environment.font_lists(Path(config["font_cache"])) if config.get("font_cache") else {}
     _warm_up(torch)
+    hierarchy, cgroup_note = cgroups.probe(config.get("submission_memory", SUBMISSION_MEMORY),
+                                           config.get("submission_processes", SUBMISSION_PROCESSES))
+    zygote = Zygote(control, template, capabilities, hierarchy, fonts, (child, environment, layers))
     # Children share the zygote's pages until they write to them; a garbage collection walking every object
     # inherited would write to (and so copy) all of them. Frozen objects are never walked.
     gc.freeze()
     notes = [*capabilities.notes, *([cgroup_note] if cgroup_note else [])]
     folders = sorted({str(folder) for folder in hierarchy.folders.values()}) if hierarchy else []
     _send(control, {"ready": True, "notes": notes, "cgroups": folders})
-    zygote = Zygote(control, template, capabilities, hierarchy, fonts, (child, environment, layers))
-    try:
-        zygote.run()
-    finally:
-        if hierarchy:
-            hierarchy.remove()
+    return zygote
 
 
 @dataclasses.dataclass
@@ -112,7 +125,7 @@ class Zygote:
         self.children: dict[int, _Child] = {}
 
     def run(self) -> None:
-        """Serve control messages until the grader quits or goes away, then kill every child."""
+        """Serve control messages until the grader quits or goes away."""
         while True:
             try:
                 packet, fds, _, _ = socket.recv_fds(self.control, CONTROL_PACKET, 1)
@@ -127,8 +140,14 @@ class Zygote:
                 _send(self.control, self.reap(message["pid"]))
             else:
                 break
+
+    def close(self) -> None:
+        """Kill every child and remove its scratch and cgroup, then the zygote's own cgroups and scratch folder."""
         for pid in list(self.children):
             self.reap(pid)
+        if self.hierarchy:
+            self.hierarchy.remove()
+        shutil.rmtree(self.template.scratch, ignore_errors=True)
 
     def spawn(self, fd: int) -> int:
         """Fork a confined child serving on `fd`, in a cgroup of its own where there are cgroups; return its pid."""
@@ -151,7 +170,8 @@ class Zygote:
 
     def _become_child(self, fd: int, confinement, group) -> None:
         try:
-            _die_with_parent()
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the zygote's way out is not the child's
+            _die_with_parent(signal.SIGKILL)
             phrases = []
             if group:
                 try:  # before the pid namespace's fork, so that every process of the submission is in it
@@ -232,10 +252,17 @@ def _send(control: socket.socket, message: dict) -> None:
     control.send(json.dumps(message).encode())
 
 
-def _die_with_parent() -> None:
-    """Ask the kernel to kill this process when its parent dies, so nothing outlives the grader."""
+def _die_with_parent(number: int) -> None:
+    """Ask the kernel to send signal `number` to this process when its parent dies, so nothing outlives the
+    grader."""
     libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    libc.prctl(PR_SET_PDEATHSIG, number, 0, 0, 0)
+
+
+def _exit_on_signal(number, frame) -> None:
+    """Leave through the `finally` that cleans up; later signals (a parent dies once per thread) are ignored."""
+    signal.signal(number, signal.SIG_IGN)
+    raise SystemExit(128 + number)
 
 
 if __name__ == "__main__":
