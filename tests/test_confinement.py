@@ -406,6 +406,21 @@ def test_a_grader_that_dies_leaves_no_scratch_or_cgroup_behind(fork):
     assert not [folder for folder in left if folder.exists()]
 
 
+def test_cgroups_left_by_a_zygote_killed_outright_are_removed_by_the_next():
+    """SIGKILL to a whole batch (its process group) leaves no process to clean up: the next zygote does it."""
+    found = cgroups.find()
+    if isinstance(found, str):
+        pytest.skip(f"no cgroup on this machine: {found}")
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    stale = [folder / f"{cgroups.PREFIX}{gone.pid}-0badcafe" for folder in set(found[1].values())]
+    for folder in stale:
+        (folder / "child-0badcafe").mkdir(parents=True)
+    with Sandbox() as sandbox:
+        sandbox.notes  # noqa: B018
+        assert not [folder for folder in stale if folder.exists()]
+
+
 def fake_cgroups(tmp_path: Path, version: int) -> Path:
     """A /proc/self with the mountinfo and cgroup files of a machine with cgroup v1 or a delegating v2."""
     proc = tmp_path / "proc"

@@ -14,6 +14,7 @@ path: students read them.
 """
 import contextlib
 import os
+import re
 import secrets
 import signal
 import time
@@ -34,6 +35,8 @@ MEMORY_ONLY = "cgroup: {memory} of memory for all of the submission's processes"
 PROCESSES_ONLY = "cgroup: {processes} processes for all of the submission's processes"
 SKIPPED = "cgroups skipped: {reason}; memory and processes are limited per process instead (rlimits)"
 REMOVE_SECONDS = 2.0  # a killed process may take a moment to leave its cgroup
+PREFIX = "grade-sandbox-"  # then the zygote's pid: a folder whose zygote is gone was left by a SIGKILL
+STALE = re.compile(re.escape(PREFIX) + r"(\d+)-[0-9a-f]+")
 
 
 @dataclass(frozen=True)
@@ -116,7 +119,9 @@ def probe(memory_bytes: int, processes: int, proc: Path = Path("/proc/self")) ->
     if isinstance(found, str):
         return None, SKIPPED.format(reason=found)
     version, own = found
-    name = f"grade-sandbox-{os.getpid()}-{secrets.token_hex(4)}"
+    for folder in set(own.values()):
+        remove_stale(folder)
+    name = f"{PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
     hierarchy = Hierarchy({controller: folder / name for controller, folder in own.items()}, version, memory_bytes,
                           processes)
     try:
@@ -140,6 +145,15 @@ def find(proc: Path = Path("/proc/self")) -> tuple[int, dict[str, Path]] | str:
         return f"the process's cgroups cannot be read ({describe_errno(error.errno)})"
     found = _v2(mounts, memberships) or _v1(mounts, memberships)
     return found or "no memory or pids controller this grader may use is mounted"
+
+
+def remove_stale(folder: Path) -> None:
+    """Remove the zygote folders in folder whose zygote is gone: killed by SIGKILL, it could not clean up."""
+    for entry in folder.iterdir():
+        match = STALE.fullmatch(entry.name)
+        if match and entry.is_dir() and not _alive(int(match.group(1))):
+            with contextlib.suppress(OSError):
+                remove_tree(entry)
 
 
 def remove_tree(folder: Path) -> None:
@@ -228,3 +242,13 @@ def _own_folder(mount: tuple[str, Path], path: str) -> Path:
     root, point = mount
     relative = os.path.relpath(path, root) if root != "/" else path.lstrip("/")
     return point / relative if relative != "." else point
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's live process
+    return True
