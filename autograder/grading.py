@@ -12,6 +12,7 @@ hundreds of submissions so pays pytest's start-up once. Tests run in the grading
 process because they and the reference are trusted; only `student` reaches into
 the sandbox.
 """
+import contextlib
 import dataclasses
 import inspect
 import os
@@ -55,13 +56,17 @@ def start_sandbox(course: Path, fork: bool = False, scratch_root: Path | None = 
     """Start the zygote early, so its `import torch` overlaps the grader's own start-up (or, with `fork`, share
     this process's torch: call it then before any reference or hidden test is loaded).
 
-    Hidden from student code: the reference folders of `course` and of the installed course, and the
-    installed course's git history, which holds every solution ever committed.
+    Student code reads only Python, its packages and the grader's own package. Hidden even where one of those
+    holds them: the course folders (`course` and the installed one: assignments, tests, notebooks that score full
+    marks, reference solutions, the git history) and the current folder (a class's submissions and feedback).
     """
     secrets = {course / "reference", course_root() / "reference", course_root() / ".git"}
-    hidden = sorted({folder.resolve() for folder in secrets if folder.is_dir()})
-    for folder in hidden:
+    for folder in secrets:
         _keep_from_others(folder)
+    folders = {*secrets, *(folder for folder in (course, course_root()) if (folder / "assignments").is_dir())}
+    with contextlib.suppress(OSError):  # a current folder that was deleted hides nothing
+        folders.add(Path.cwd())
+    hidden = sorted({folder.resolve() for folder in folders if folder.is_dir()})
     return Sandbox(hidden=hidden, fork=fork, scratch_root=scratch_root)
 
 
@@ -258,7 +263,8 @@ def _single_threaded_torch() -> None:
 
 
 def _keep_from_others(folder: Path) -> None:
-    """As root, make the instructor's folder unreadable to other users, so a child dropped to one cannot read it."""
+    """As root, make the instructor's folder unreadable to other users, so a child dropped to one cannot read it
+    even where neither Landlock nor a mount namespace hides it."""
     if os.geteuid() != 0 or not folder.is_dir():
         return
     mode = folder.stat().st_mode

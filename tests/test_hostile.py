@@ -100,7 +100,10 @@ def test_network_is_unreachable(attack2):
 
 def test_no_process_outlives_grading(attack2):
     report = attack2(HOSTILE / "fork_children.py")
-    assert scores_by_function(report)["l1_reg"] == {PASSED}
+    l1_reg = [result for result in report.results if result.function == "l1_reg"]
+    assert l1_reg[0].status == PASSED  # answered although its sleepers hold the grader's pipes
+    # Five sleepers a call add up: once the submission's processes reach its limit, fork fails.
+    assert all(result.status == PASSED or "BlockingIOError" in result.feedback for result in l1_reg)
     assert not _processes_named("hostile-sleeper")
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.sandbox import layers
+from autograder.sandbox import layers, seccomp
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -37,6 +37,8 @@ class Setting:
     outside: Path  # world-writable, so only a sandbox layer can stop a write there
     secret: Path
     allowed: Path
+    course_file: Path  # in a hidden course folder
+    kept: Path  # named readable inside that hidden folder, as a venv inside a course folder is
 
 
 @pytest.fixture(scope="module")
@@ -52,11 +54,15 @@ def setting():
     outside.chmod(0o777)
     (hidden / "secret").write_text("the answer key")
     (shared / "allowed").write_text("fine to read")
-    # readable holds the hidden dir's parent too: Landlock must leave it out.
-    confinement = layers.Confinement(scratch=root / "scratch", hidden=(hidden,),
-                                     readable=(root / "shared", shared))
+    course = root / "course"
+    (course / "venv").mkdir(parents=True)
+    (course / "notebook.ipynb").write_text("full marks")
+    (course / "venv" / "package.py").write_text("VERSION = 1")
+    # readable holds the hidden dir's parent too: every layer must leave it out.
+    confinement = layers.Confinement(scratch=root / "scratch", hidden=(hidden, course),
+                                     readable=(root / "shared", shared, course / "venv"))
     yield Setting(root, confinement, layers.probe(confinement), outside, hidden / "secret",
-                  shared / "allowed")
+                  shared / "allowed", course / "notebook.ipynb", course / "venv" / "package.py")
     shutil.rmtree(root, ignore_errors=True)
 
 
@@ -131,6 +137,10 @@ def attempts(setting, scratch, grader_pid, tcp_port, abstract_name, inherited_fd
             "uid": os.getuid(),
             "read secret": outcome(setting.secret.read_text),
             "read allowed": outcome(setting.allowed.read_text),
+            "read course": outcome(setting.course_file.read_text),
+            "read kept": outcome(setting.kept.read_text),
+            "read grader cwd": outcome((REPO / "tests" / "conftest.py").read_text),
+            "read outside": outcome(lambda: os.listdir(setting.outside)),
             "write outside": outcome(lambda: write_to(setting.outside / f"escaped-{scratch.name}")),
             "write scratch": outcome(lambda: write_to(Path("written-inside"))),
             "write devnull": outcome(lambda: open(os.devnull, "w").write("x")),
@@ -179,7 +189,7 @@ def test_probe_leaves_no_process_and_explains_every_missing_layer(setting):
     capabilities = layers.probe(setting.confinement)
     assert _children() <= before  # the throwaway fork was reaped (other fixtures may have children of their own)
     missing = {"namespaces": not capabilities.namespaces, "landlock": not capabilities.landlock_abi,
-               "uid drop": not capabilities.uid_drop}
+               "uid drop": not capabilities.uid_drop, "seccomp": not capabilities.seccomp}
     assert sorted(note.split(" skipped: ")[0] for note in capabilities.notes) == \
         sorted(layer for layer, absent in missing.items() if absent)
 
@@ -197,8 +207,9 @@ def test_probe_refuses_uid_drop_when_a_readable_dir_is_private(setting, tmp_path
     confinement = dataclasses.replace(setting.confinement, readable=(private / "package",))
     capabilities = layers.probe(confinement)
     assert not capabilities.uid_drop
-    assert f"uid drop skipped: {private / 'package'} is not readable by uid 65534" in capabilities.notes[-1]
-    assert "mode 0700" in capabilities.notes[-1]
+    note = next(note for note in capabilities.notes if note.startswith("uid drop skipped: "))
+    assert note == "uid drop skipped: " + layers.UID_DROP_OBSTACLE.format(what="the grader's package", mode=0o700)
+    assert str(tmp_path) not in note  # students read the notes: no instructor's path
 
 
 def test_probe_disables_landlock_on_unknown_architectures(setting, monkeypatch):
@@ -215,8 +226,11 @@ def test_confine_lists_the_layers_it_applied(answers, setting, name):
     assert any(phrase.startswith("rlimits (3 GiB memory, 60 s CPU, 16 MiB files") for phrase in applied)
     if capabilities.namespaces:
         assert applied[0].startswith("namespaces (pid, ")
-        assert f"hidden: {setting.secret.parent}" in applied
-    assert (f"landlock ABI {capabilities.landlock_abi}" in applied) == bool(capabilities.landlock_abi)
+        assert layers.VIEW_PHRASE.format(size="64 MiB") in applied
+    assert any(phrase.startswith(f"landlock ABI {capabilities.landlock_abi} (") for phrase in applied) == \
+        bool(capabilities.landlock_abi)
+    assert (seccomp.PHRASE in applied) == capabilities.seccomp
+    assert not [phrase for phrase in applied if "/" in phrase.replace("/proc", "")]  # no path reaches students
     assert ("uid 65534" in applied) == capabilities.uid_drop
     assert applied[-1] == "no capabilities"
     assert answer["uid"] == (65534 if capabilities.uid_drop else os.getuid())
@@ -230,9 +244,20 @@ def test_secret_cannot_be_read(answers, name):
 
 
 @pytest.mark.parametrize("name", CONFIGURATIONS)
+def test_only_the_allowlist_is_readable(answers, name):
+    """Not the grader's current folder, a hidden course folder or any other folder: the same with Landlock
+    alone as with a mount namespace alone."""
+    answer, capabilities, _ = answers(name)
+    claimed(capabilities, namespaces=True, landlock=1)
+    for attempt in ("read course", "read grader cwd", "read outside"):
+        assert answer[attempt] in ("FileNotFoundError", "PermissionError"), attempt
+
+
+@pytest.mark.parametrize("name", CONFIGURATIONS)
 def test_allowed_files_stay_readable_and_scratch_writable(answers, name):
     answer, _, scratch = answers(name)
     assert answer["read allowed"] == "ok"
+    assert answer["read kept"] == "ok"
     assert answer["write scratch"] == "ok"
     assert answer["write devnull"] == "ok"
     # With a mount namespace, scratch is a tmpfs of the child's own: the grader never sees what was written.
@@ -243,7 +268,7 @@ def test_allowed_files_stay_readable_and_scratch_writable(answers, name):
 def test_nothing_can_be_written_outside_scratch(answers, setting, name):
     answer, capabilities, scratch = answers(name)
     claimed(capabilities, namespaces=True, landlock=1)
-    assert answer["write outside"] in ("OSError", "PermissionError")
+    assert answer["write outside"] in ("OSError", "PermissionError", "FileNotFoundError")
     assert not (setting.outside / f"escaped-{scratch.name}").exists()
 
 

@@ -3,18 +3,27 @@
 The zygote (a process that already imported torch and numpy) uses this module so:
 
     zygote   probe(confinement) -> Capabilities          once, before any fork
+             view(confinement) -> View                   once: what a child may read
       fork   child: enter_pid_namespace()                 setsid; with namespaces the child
                fork   PID 1 of a new pid namespace        only waits, then exits as PID 1 did
                       confine(confinement, caps, fds)     the layers; then the student code
     zygote   sweep(caps, confinement)                     after a run without namespaces
 
-Layers, in the order confine() applies them: close inherited fds; mount, net, ipc
-and uts namespaces with a private, read-only view of / (scratch excepted), an empty
-tmpfs over each hidden dir and a /proc of the new pid namespace; rlimits; cwd =
-scratch; no new privileges; Landlock (read-only allowlist, read-write scratch, no
-TCP, no signals or abstract sockets outside the sandbox); an empty capability
-bounding set, then the uid drop, then no capabilities at all. A layer the machine
-refuses is skipped and left out of the phrases confine() returns for the report.
+What a child may read is an allowlist, the View: the interpreter's library, the installed
+packages, the system's libraries and a few /dev, /proc/self and /sys files, and whatever the
+caller names readable (the grader's own package). Never the current folder, PYTHONPATH or an
+editable install's source folder: those hold the course's files and other students' work. A
+hidden folder is never readable through an ancestor, though paths inside it that are named
+readable stay so (the venv or the grader's package inside a course folder).
+
+Layers, in the order confine() applies them: close inherited fds; mount, net, ipc and uts
+namespaces in which / is a new read-only tmpfs holding only the View (bind mounts), a
+tmpfs scratch and a /proc of the new pid namespace; rlimits; cwd = scratch; no new
+privileges; seccomp; Landlock (read the View, write scratch, no TCP, no signals or
+abstract sockets outside the sandbox); an empty capability bounding set, then the uid drop,
+then no capabilities at all. A layer the machine refuses is skipped and left out of the
+phrases confine() returns for the report. Phrases and notes are shown to students, so
+they say what was done in words and never name the instructor's paths.
 """
 from __future__ import annotations
 
@@ -27,21 +36,26 @@ import os
 import resource
 import select
 import signal
+import site
 import stat
 import sys
+import sysconfig
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
 
+from autograder.sandbox import seccomp
+
 CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
 CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x10000000, 0x20000000, 0x40000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 0x1, 0x2, 0x4, 0x8
-MS_BIND, MS_REC, MS_PRIVATE = 0x1000, 0x4000, 0x40000
+MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = 0x20, 0x1000, 0x4000, 0x40000
+MNT_DETACH = 2
 PR_SET_PDEATHSIG, PR_CAPBSET_READ, PR_CAPBSET_DROP = 1, 23, 24
 PR_SET_NO_NEW_PRIVS, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL = 38, 47, 4
 LINUX_CAPABILITY_VERSION_3 = 0x20080522
 AT_FDCWD, AT_RECURSIVE, MOUNT_ATTR_RDONLY = -100, 0x8000, 0x1
-SYS_MOUNT_SETATTR = 442
+SYS_PIVOT_ROOT, SYS_MOUNT_SETATTR = 155, 442
 SYS_LANDLOCK_CREATE_RULESET, SYS_LANDLOCK_ADD_RULE, SYS_LANDLOCK_RESTRICT_SELF = 444, 445, 446
 LANDLOCK_CREATE_RULESET_VERSION, LANDLOCK_RULE_PATH_BENEATH = 1, 1
 # Landlock rights (uapi landlock.h); ABI 1 knows bits 0-12, then REFER (2), TRUNCATE (3), IOCTL_DEV (5).
@@ -55,11 +69,33 @@ LANDLOCK_HINTS = {
     errno.ENOSYS: "this kernel was built without Landlock",
     errno.EOPNOTSUPP: "Landlock is built in but not enabled (see the lsm= boot parameter)",
 }
-DEFAULT_READABLE = ("/usr", "/etc/ld.so.cache", "/dev/urandom", "/proc/self", "/proc/cpuinfo",
-                    "/sys/devices/system/cpu")
+# What every child may read besides Python: system libraries (merged-/usr systems link /lib* there), the
+# loader's cache and the time zone. /proc and /dev files are handled on their own (PROC_READABLE, DEVICES).
+SYSTEM_READABLE = ("/usr", "/etc/ld.so.cache", "/etc/localtime", "/sys/devices/system/cpu")
+PROC_READABLE = ("/proc/self", "/proc/cpuinfo")
+DEVICES = ("/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom")
+WRITABLE_DEVICE = "/dev/null"
+# POSIX semaphores and shared memory (multiprocessing, DataLoader workers): a tmpfs of the child's own, so only
+# with the private filesystem; the machine's /dev/shm is shared with every other process.
+SHARED_MEMORY = "/dev/shm"
 IMPORTED_PACKAGES = ("numpy", "torch")
+STUDENT_PACKAGES = ("numpy", "torch", "matplotlib", "tqdm")  # found wherever they are installed
+VIEW_ROOT_BYTES = 2**20
+MAX_LINKS = 40  # as the kernel follows at most 40 symlinks in one lookup
 MAX_FD = 2**31 - 1
 EXIT_ORPHANED = 137  # what the death signal would have given: 128 + SIGKILL
+
+NAMESPACES_PHRASE = "namespaces ({kinds})"
+PROC_PHRASE = "/proc of the new pid namespace"
+VIEW_PHRASE = ("a private read-only filesystem holding only Python, its packages, the system's libraries and a "
+               "{size} scratch folder (the course's files, other students' work and the grader's folders are not "
+               "in it)")
+LANDLOCK_PHRASE = ("landlock ABI {abi} (reads only Python, its packages and the system's libraries; writes only "
+                   "scratch{more})")
+NO_TCP, NO_SIGNALS = "; no TCP", "; no signals or abstract sockets outside the sandbox"
+RLIMITS_PHRASE = "rlimits ({memory} memory, {cpu} s CPU, {files} files, {open_files} open files{processes})"
+UID_DROP_OBSTACLE = ("{what} is in a folder other users cannot read (mode {mode:04o}), so a child running as another "
+                     "user could not load it")
 
 _libc = ctypes.CDLL(None, use_errno=True)
 _libc.syscall.restype = ctypes.c_long
@@ -68,11 +104,23 @@ _lifeline: int | None = None
 
 
 @dataclass(frozen=True)
+class View:
+    """What a child may read: real paths (dirs or files), and the symlinks leading to them (e.g. /lib -> usr/lib)
+    that a private filesystem must recreate for paths the loader and Python know to keep working."""
+    paths: tuple[str, ...]
+    links: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class Confinement:
-    """What one child may touch: scratch is its cwd and only writable dir; hidden dirs it must not read."""
+    """What one child may touch: scratch is its cwd and only writable dir; hidden dirs it must not read.
+
+    readable adds to Python and the system's libraries; view, when given, is view(self) computed once.
+    """
     scratch: Path
     readable: tuple[Path, ...] = ()
     hidden: tuple[Path, ...] = ()
+    view: View | None = None
     memory_bytes: int = 3 * 2**30
     cpu_seconds: int = 60
     file_bytes: int = 16 * 2**20
@@ -89,6 +137,7 @@ class Capabilities:
     landlock_abi: int
     uid_drop: bool
     notes: tuple[str, ...]
+    seccomp: bool = False
 
 
 class _PathBeneathAttr(ctypes.Structure):
@@ -122,9 +171,88 @@ def _mount(source: str | None, target: str, fstype: str | None, flags: int, data
     _check(_libc.mount(source_b, target_b, fstype_b, ctypes.c_ulong(flags), data_b))
 
 
-def _describe(code: int) -> str:
+def describe_errno(code: int) -> str:
     """Name an errno the way the man pages do, so a note can be searched for."""
     return f"{errno.errorcode.get(code, code)} ({os.strerror(code)})"
+
+
+def size_text(count: int) -> str:
+    """Write a byte count in the largest binary unit that divides it, for the report."""
+    for unit, name in ((2**30, "GiB"), (2**20, "MiB"), (2**10, "KiB")):
+        if count >= unit and count % unit == 0:
+            return f"{count // unit} {name}"
+    return f"{count} bytes"
+
+
+def view(confinement: Confinement) -> View:
+    """List what a child may read: Python's library, the installed packages, the system's libraries and
+    confinement.readable; a hidden dir is cut out of any of these that holds it."""
+    hidden = [os.path.realpath(path) for path in confinement.hidden]
+    candidates = [*_python_paths(), *glob.glob("/lib*"), *SYSTEM_READABLE, *map(str, confinement.readable),
+                  sys.executable, os.path.join(sys.prefix, "pyvenv.cfg")]  # so that the interpreter can start
+    paths, links = [], {}
+    for candidate in candidates:
+        if not os.path.isabs(candidate) or not os.path.exists(candidate):
+            continue
+        links.update(_links_to(candidate))
+        real = os.path.realpath(candidate)
+        if any(_within(secret, real) and secret != real for secret in hidden):
+            paths += _around(real, hidden)
+        else:
+            paths.append(real)  # named readable: kept even inside a hidden dir
+    kept = []
+    for path in sorted(set(paths)):  # sorted, a dir comes right before what lies inside it
+        if not kept or not _within(path, kept[-1]):
+            kept.append(path)
+    return View(tuple(kept), tuple(sorted(links.items())))
+
+
+def _python_paths() -> list[str]:
+    """The interpreter's library and the installed packages' dirs, by what Python says they are (never by
+    sys.path, which holds the current folder, PYTHONPATH and editable installs' source folders)."""
+    paths = [sysconfig.get_path(name) for name in ("stdlib", "platstdlib", "purelib", "platlib")]
+    paths += site.getsitepackages()
+    if site.ENABLE_USER_SITE:
+        paths.append(site.getusersitepackages())
+    prefixes = {os.path.join(prefix, "lib") for prefix in (sys.prefix, sys.base_prefix)}
+    paths += [entry for entry in sys.path if os.path.dirname(entry) in prefixes]  # e.g. python311.zip
+    for directory in _package_dirs(STUDENT_PACKAGES):  # with their vendored libraries (numpy.libs)
+        paths += [directory, *glob.glob(f"{directory}.libs")]
+    return paths
+
+
+def _links_to(path: str, depth: int = 0) -> dict[str, str]:
+    """The symlinks on the way to path (following chains), so a private filesystem can lead to it the same way."""
+    links, current, parts = {}, "/", Path(path).parts[1:]
+    for index, part in enumerate(parts):
+        current = os.path.join(current, part)
+        if os.path.islink(current) and depth < MAX_LINKS:
+            links[current] = os.readlink(current)
+            rest = os.path.join(os.path.dirname(current), links[current], *parts[index + 1:])
+            links.update(_links_to(os.path.normpath(rest), depth + 1))
+            break
+    return links
+
+
+def _within(path: str, folder: str) -> bool:
+    """Tell whether path is folder or lies inside it."""
+    return path == folder or path.startswith(folder.rstrip("/") + "/")
+
+
+def _around(folder: str, hidden: list[str]) -> list[str]:
+    """The entries of folder except the way to each hidden dir inside it, recursively; links into it skipped."""
+    kept = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return kept
+    for entry in entries:
+        real = os.path.realpath(entry.path)
+        holds = any(_within(secret, real) for secret in hidden)
+        if any(_within(real, secret) for secret in hidden) or (holds and entry.is_symlink()):
+            continue
+        kept += _around(real, hidden) if holds else [real]
+    return kept
 
 
 def probe(confinement: Confinement) -> Capabilities:
@@ -139,7 +267,10 @@ def probe(confinement: Confinement) -> Capabilities:
     uid_error = _uid_drop_obstacle(confinement)
     if uid_error:
         notes.append(f"uid drop skipped: {uid_error}")
-    return Capabilities(namespace_error is None, abi, uid_error is None, tuple(notes))
+    seccomp_error = seccomp.obstacle()
+    if seccomp_error:
+        notes.append(f"seccomp skipped: {seccomp_error}")
+    return Capabilities(namespace_error is None, abi, uid_error is None, tuple(notes), seccomp_error is None)
 
 
 def _probe_namespaces() -> str | None:
@@ -160,7 +291,7 @@ def _probe_namespaces() -> str | None:
         return None
     if code < 0:
         return f"the probing process died of signal {-code}"
-    return f"unshare or mount failed with {_describe(code)}"
+    return f"unshare or mount failed with {describe_errno(code)}"
 
 
 def _probe_landlock() -> tuple[int, str | None]:
@@ -173,29 +304,30 @@ def _probe_landlock() -> tuple[int, str | None]:
     if abi > 0:
         return abi, None
     code = ctypes.get_errno()
-    return 0, f"the kernel answered {_describe(code)}: {LANDLOCK_HINTS.get(code, 'unknown reason')}"
+    return 0, f"the kernel answered {describe_errno(code)}: {LANDLOCK_HINTS.get(code, 'unknown reason')}"
 
 
 def _uid_drop_obstacle(confinement: Confinement) -> str | None:
-    """Say why the child could not work as the unprivileged uid, or None when it can."""
+    """Say (without a path: students read it) why the child could not work as the unprivileged uid, or None."""
     if os.geteuid() != 0:
         return f"the grader does not run as root (uid {os.geteuid()})"
     uid = confinement.unprivileged_uid
-    needed = [sys.base_prefix, sys.prefix, os.path.dirname(os.__file__), *_package_dirs(),
-              *map(str, confinement.readable)]
-    for path in needed:
-        blocker = _blocking_component(path, uid, final_access=os.R_OK | os.X_OK)
-        if blocker:
-            return f"{path} is not readable by uid {uid} ({blocker})"
+    needed = [("Python", path) for path in (sys.base_prefix, sys.prefix, os.path.dirname(os.__file__))]
+    needed += [("an installed package", path) for path in _package_dirs(IMPORTED_PACKAGES)]
+    needed += [("the grader's package", str(path)) for path in confinement.readable]
+    for what, path in needed:
+        mode = _blocking_mode(path, uid, final_access=os.R_OK | os.X_OK)
+        if mode is not None:
+            return UID_DROP_OBSTACLE.format(what=what, mode=mode)
     parent = os.path.dirname(os.path.abspath(confinement.scratch))
-    blocker = _blocking_component(parent, uid, final_access=os.X_OK)
-    return f"scratch {confinement.scratch} cannot be reached by uid {uid} ({blocker})" if blocker else None
+    mode = _blocking_mode(parent, uid, final_access=os.X_OK)
+    return None if mode is None else UID_DROP_OBSTACLE.format(what="the sandbox's scratch folder", mode=mode)
 
 
-def _package_dirs() -> list[str]:
-    """List the dirs of the heavy packages, found without importing them, since some may be absent."""
+def _package_dirs(names) -> list[str]:
+    """List the dirs of the named packages, found without importing them, since some may be absent."""
     dirs = []
-    for name in IMPORTED_PACKAGES:
+    for name in names:
         module = sys.modules.get(name)
         spec = module.__spec__ if module else importlib.util.find_spec(name)
         if spec and spec.submodule_search_locations:
@@ -203,20 +335,20 @@ def _package_dirs() -> list[str]:
     return dirs
 
 
-def _blocking_component(path: str, uid: int, final_access: int) -> str | None:
-    """Return the first component of path that uid may not pass or read, judged by mode bits alone."""
+def _blocking_mode(path: str, uid: int, final_access: int) -> int | None:
+    """Return the mode of the first component of path that uid may not pass or read (by mode bits), or None."""
     real = Path(os.path.realpath(path))
     for component in [*reversed(real.parents), real]:
         try:
             info = os.stat(component)
-        except OSError as error:
-            return f"{component}: {os.strerror(error.errno)}"
+        except OSError:
+            return None  # what is not there needs no reading
         wanted = final_access if component == real else os.X_OK
         if not stat.S_ISDIR(info.st_mode):
             wanted &= ~os.X_OK
         shift = 6 if info.st_uid == uid else 3 if info.st_gid == uid else 0  # the gid becomes the uid
         if (info.st_mode >> shift) & wanted != wanted:
-            return f"{component} is mode {stat.S_IMODE(info.st_mode):04o}, owner uid {info.st_uid}"
+            return stat.S_IMODE(info.st_mode)
     return None
 
 
@@ -303,14 +435,20 @@ def confine(confinement: Confinement, capabilities: Capabilities, keep_fds: tupl
     """Apply every layer the machine allows, in an order where each still has the rights it needs."""
     global _lifeline
     _close_fds(keep_fds)
-    applied = []
+    allowed = confinement.view or view(confinement)
+    applied, private = [], []
     if capabilities.namespaces:
-        applied += _attempt(_isolate, confinement)
+        entered = _attempt(_enter_namespaces)
+        private = _attempt(_private_view, confinement, allowed) if entered else []
+        applied += entered + private
     applied += _attempt(_set_limits, confinement, capabilities)
-    os.chdir(confinement.scratch)  # after the bind mount, or the cwd would be the read-only one
+    os.chdir(confinement.scratch)  # after the mounts, or the cwd would be the folder they cover
     applied += _attempt(_no_new_privileges)
+    if capabilities.seccomp:
+        applied += _attempt(seccomp.install)
     if capabilities.landlock_abi:
-        applied += _attempt(_landlock_restrict, confinement, capabilities.landlock_abi)
+        writable = (str(confinement.scratch), *([SHARED_MEMORY] if private else []))
+        applied += _attempt(_landlock_restrict, allowed, writable, capabilities.landlock_abi)
     applied += _drop_privileges(confinement, capabilities)
     if _lifeline is not None:
         os.close(_lifeline)
@@ -342,20 +480,51 @@ def _unshare_namespaces() -> None:
     _mount(None, "/", None, MS_REC | MS_PRIVATE, None)
 
 
-def _isolate(confinement: Confinement) -> list[str]:
-    """Enter the namespaces, hide the hidden dirs and make / read-only but scratch."""
+def _enter_namespaces() -> list[str]:
+    """Enter the mount, net, ipc and uts namespaces; say which namespaces the child has."""
     _unshare_namespaces()
     kinds = ["pid"] if os.getpid() == 1 else []
     kinds += ["user"] if kinds and os.geteuid() != 0 else []
-    applied = [f"namespaces ({', '.join(kinds + ['mount', 'net', 'ipc', 'uts'])})"]
-    for path in map(os.path.realpath, confinement.hidden):  # an empty read-only tmpfs over each
-        applied += _attempt(_mounted, f"hidden: {path}", "tmpfs", path, "tmpfs",
-                            MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=4k,mode=0555")
-    if os.getpid() == 1:  # so no process outside the namespace can be seen
-        applied += _attempt(_mounted, "/proc of the new pid namespace", "proc", "/proc", "proc",
-                            MS_NOSUID | MS_NODEV | MS_NOEXEC, None)
-    applied += _attempt(_read_only_root, os.path.realpath(confinement.scratch), confinement.scratch_bytes)
-    return applied
+    return [NAMESPACES_PHRASE.format(kinds=", ".join(kinds + ["mount", "net", "ipc", "uts"]))]
+
+
+def _private_view(confinement: Confinement, allowed: View) -> list[str]:
+    """Make / a new filesystem holding only what the child may read, its scratch and its /proc."""
+    applied = []
+    os.umask(0o022)  # whatever the grader's umask, the child's own uid must be able to walk to what it reads
+    root = os.path.realpath(confinement.scratch)  # the new root covers scratch's dir, which is ours alone
+    _mount("tmpfs", root, "tmpfs", MS_NOSUID | MS_NODEV, f"size={VIEW_ROOT_BYTES},mode=0755")
+    for link, target in allowed.links:  # before the binds, so that none is made inside a bound folder
+        with contextlib.suppress(OSError):
+            os.makedirs(os.path.dirname(root + link), exist_ok=True)
+            os.symlink(target, root + link)
+    mounts = [_bind(path, root) for path in (*allowed.paths, *DEVICES) if os.path.exists(path)]
+    scratch = _mount_point(root, root, is_dir=True)
+    _mount("tmpfs", scratch, "tmpfs", MS_NOSUID | MS_NODEV, f"size={confinement.scratch_bytes},mode=0700")
+    _mount("tmpfs", _mount_point(root, SHARED_MEMORY, is_dir=True), "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+           f"size={confinement.scratch_bytes},mode=1777")
+    # A /proc of the child's own pid namespace shows no process outside; without one, /proc/self is still needed.
+    proc = _attempt(_mounted, PROC_PHRASE, "proc", _mount_point(root, "/proc", is_dir=True), "proc",
+                    MS_NOSUID | MS_NODEV | MS_NOEXEC, None)
+    applied += proc if os.getpid() == 1 else []
+    _pivot_to(root)
+    _read_only_but([root, SHARED_MEMORY], ["/", *mounts])
+    return applied + [VIEW_PHRASE.format(size=size_text(confinement.scratch_bytes))]
+
+
+def _mount_point(root: str, path: str, is_dir: bool) -> str:
+    """Make path's twin under root (a dir, or an empty file to bind a file onto) and return it."""
+    target = root + path
+    os.makedirs(target if is_dir else os.path.dirname(target), mode=0o755, exist_ok=True)
+    if not is_dir:
+        os.close(os.open(target, os.O_CREAT | os.O_WRONLY | os.O_CLOEXEC, 0o644))
+    return target
+
+
+def _bind(path: str, root: str) -> str:
+    """Bind path (with what is mounted below it) to its twin under root; return the path it will have."""
+    _mount(path, _mount_point(root, path, is_dir=os.path.isdir(path)), None, MS_BIND | MS_REC, None)
+    return path
 
 
 def _mounted(phrase: str, *mount_arguments) -> list[str]:
@@ -364,15 +533,26 @@ def _mounted(phrase: str, *mount_arguments) -> list[str]:
     return [phrase]
 
 
-def _read_only_root(scratch: str, size: int) -> list[str]:
-    """Make every mount read-only but scratch, which protects files even where Landlock is missing; scratch
-    becomes a tmpfs of `size` bytes, so many small files cannot fill the grader's disk either."""
-    _mount("tmpfs", scratch, "tmpfs", MS_NOSUID | MS_NODEV, f"size={size},mode=0700")  # its own mount
+def _pivot_to(root: str) -> None:
+    """Make root the filesystem's / and let go of the old one, which no path can then reach."""
+    os.chdir(root)
+    _syscall(SYS_PIVOT_ROOT, b".", b".")  # the old root now sits on top of the new one, at "."
+    _check(_libc.umount2(b".", MNT_DETACH))
+    os.chdir("/")
+
+
+def _read_only_but(writable: list[str], mounts: list[str]) -> None:
+    """Make every mount read-only but the writable ones, so even a root child without Landlock changes nothing."""
     # struct mount_attr {u64 attr_set, attr_clr, propagation, userns_fd}
-    read_only, writable = (ctypes.c_uint64 * 4)(MOUNT_ATTR_RDONLY), (ctypes.c_uint64 * 4)(0, MOUNT_ATTR_RDONLY)
-    _syscall(SYS_MOUNT_SETATTR, AT_FDCWD, b"/", AT_RECURSIVE, read_only, ctypes.sizeof(read_only))
-    _syscall(SYS_MOUNT_SETATTR, AT_FDCWD, os.fsencode(scratch), 0, writable, ctypes.sizeof(writable))
-    return [f"read-only filesystem except a {_size(size)} scratch"]
+    read_only, clear = (ctypes.c_uint64 * 4)(MOUNT_ATTR_RDONLY), (ctypes.c_uint64 * 4)(0, MOUNT_ATTR_RDONLY)
+    try:
+        _syscall(SYS_MOUNT_SETATTR, AT_FDCWD, b"/", AT_RECURSIVE, read_only, ctypes.sizeof(read_only))
+        for path in writable:
+            _syscall(SYS_MOUNT_SETATTR, AT_FDCWD, os.fsencode(path), 0, clear, ctypes.sizeof(clear))
+    except OSError:  # before Linux 5.12: one remount per mount, the new root first
+        _mount(None, "/", None, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, None)
+        for path in mounts[1:]:
+            _mount(None, path, None, MS_REMOUNT | MS_BIND | MS_RDONLY, None)
 
 
 def _set_limits(confinement: Confinement, capabilities: Capabilities) -> list[str]:
@@ -387,8 +567,8 @@ def _set_limits(confinement: Confinement, capabilities: Capabilities) -> list[st
     if counted:
         limits.append((resource.RLIMIT_NPROC, c.processes, c.processes))
     soft = [_lower_limit(*limit) for limit in limits]
-    phrase = f"rlimits ({_size(soft[0])} memory, {soft[1]} s CPU, {_size(soft[2])} files, {soft[3]} open files"
-    return [phrase + (f", {soft[5]} processes)" if counted else ")")]
+    return [RLIMITS_PHRASE.format(memory=size_text(soft[0]), cpu=soft[1], files=size_text(soft[2]),
+                                  open_files=soft[3], processes=f", {soft[5]} processes" if counted else "")]
 
 
 def _lower_limit(kind: int, soft: int, hard: int) -> int:
@@ -401,55 +581,32 @@ def _lower_limit(kind: int, soft: int, hard: int) -> int:
     return soft
 
 
-def _size(count: int) -> str:
-    """Write a byte count in the largest binary unit that divides it, for the report."""
-    for unit, name in ((2**30, "GiB"), (2**20, "MiB"), (2**10, "KiB")):
-        if count >= unit and count % unit == 0:
-            return f"{count // unit} {name}"
-    return f"{count} bytes"
-
-
 def _no_new_privileges() -> list[str]:
-    """Forbid gaining privileges through exec (setuid binaries), as Landlock requires."""
+    """Forbid gaining privileges through exec (setuid binaries), as Landlock and seccomp require."""
     _prctl(PR_SET_NO_NEW_PRIVS, 1)
     return ["no new privileges"]
 
 
-def _landlock_restrict(confinement: Confinement, abi: int) -> list[str]:
-    """Allow reading the allowlist and writing scratch only, and deny TCP and signals outside."""
+def _landlock_restrict(allowed: View, writable: tuple[str, ...], abi: int) -> list[str]:
+    """Allow reading the View and writing the writable dirs (scratch) only, and deny TCP and signals outside."""
     all_fs = (1 << (13 if abi == 1 else 14 if abi == 2 else 15 if abi < 5 else 16)) - 1
     # struct landlock_ruleset_attr {u64 handled_access_fs, handled_access_net, scoped}, grown with the ABI
     attr = (ctypes.c_uint64 * 3)(all_fs, NET_BIND_TCP_AND_CONNECT_TCP if abi >= 4 else 0,
                                  SCOPE_ABSTRACT_UNIX_SOCKET_AND_SIGNAL if abi >= 6 else 0)
     ruleset = _syscall(SYS_LANDLOCK_CREATE_RULESET, attr, 8 if abi < 4 else 16 if abi < 6 else 24, 0)
     try:
-        for path in _read_only_paths(confinement):
-            try:
+        # /proc/self is resolved here, in the child: it names the child's own /proc folder.
+        for path in (*allowed.paths, *DEVICES, *map(os.path.realpath, PROC_READABLE)):
+            with contextlib.suppress(OSError):  # a rule that cannot be added only denies more
                 _landlock_allow(ruleset, path, FS_READ_ONLY & all_fs)
-            except OSError:
-                pass  # a rule that cannot be added only denies more
-        _landlock_allow(ruleset, "/dev/null", (FS_READ_FILE | FS_WRITE_FILE | FS_TRUNCATE) & all_fs)
-        _landlock_allow(ruleset, str(confinement.scratch), all_fs)
+        _landlock_allow(ruleset, WRITABLE_DEVICE, (FS_READ_FILE | FS_WRITE_FILE | FS_TRUNCATE) & all_fs)
+        for path in writable:
+            _landlock_allow(ruleset, path, all_fs)
         _syscall(SYS_LANDLOCK_RESTRICT_SELF, ruleset, 0)
     finally:
         os.close(ruleset)
-    return [f"landlock ABI {abi}"]
-
-
-def _read_only_paths(confinement: Confinement) -> list[str]:
-    """List the paths to allow reading, leaving out any that holds or is inside a hidden dir."""
-    hidden = [os.path.realpath(path) for path in confinement.hidden]
-    candidates = [sys.prefix, sys.base_prefix, *sys.path, *glob.glob("/lib*"), *DEFAULT_READABLE,
-                  *map(str, confinement.readable)]
-    paths = {}
-    for candidate in candidates:
-        if not os.path.isabs(candidate) or not os.path.exists(candidate):
-            continue
-        real = os.path.realpath(candidate)
-        # Landlock cannot carve a hole in an allowed dir, so an ancestor of a hidden dir stays out.
-        if not any(os.path.commonpath([real, secret]) in (real, secret) for secret in hidden):
-            paths[real] = None
-    return list(paths)
+    more = (NO_TCP if abi >= 4 else "") + (NO_SIGNALS if abi >= 6 else "")
+    return [LANDLOCK_PHRASE.format(abi=abi, more=more)]
 
 
 def _landlock_allow(ruleset: int, path: str, access: int) -> None:

@@ -30,8 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograder.feedback import StudentFault, describe_call
-from autograder.sandbox import messages, wire
-from autograder.sandbox.environment import THREADS, grader_environment
+from autograder.sandbox import cgroups, messages, wire
+from autograder.sandbox.environment import grader_environment, matplotlib_cache
 from autograder.submission import explain_unset, missing_global, setup_seconds
 
 DEFAULT_TIMEOUT = 10.0
@@ -42,7 +42,10 @@ SPAWN_TIMEOUT = 20.0
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 
 NOT_DONE = " This part is not done yet."
-OUT_OF_MEMORY = f" It ran out of memory: the sandbox allows {DEFAULT_MEMORY // 2**30} GiB."
+OUT_OF_MEMORY = (f" It ran out of memory: the sandbox allows {DEFAULT_MEMORY // 2**30} GiB of address space per "
+                 "process.")
+OUT_OF_SUBMISSION_MEMORY = ("{call} ran out of memory and was killed: the sandbox allows {limit} for all of your "
+                            "code's processes together. Look for data that grows without end or far too large.")
 SIGNAL_REASONS = {
     signal.SIGSEGV: "crashed Python with a segmentation fault",
     signal.SIGBUS: "crashed Python with a bus error",
@@ -67,15 +70,21 @@ class Sandbox:
         child's scratch folder is made inside a folder of this sandbox's own, under `scratch_root` (default: the
         system's temporary folder), which close() removes whatever happened to the zygote.
         """
-        self.scratch = Path(tempfile.mkdtemp(prefix="grade-sandbox-", dir=scratch_root))
+        self.scratch = Path(tempfile.mkdtemp(prefix="grade-sandbox-", dir=scratch_root)).resolve()
         self.scratch.chmod(0o711)  # children dropped to their own uid must reach their scratch folder inside
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        config = {"hidden": [str(p) for p in hidden], "memory_bytes": memory_bytes, "scratch": str(self.scratch),
-                  "readable": [str(p) for p in (*readable, PACKAGE_ROOT / "autograder")]}
-        self.process = _forked_zygote(theirs, config) if fork else _exec_zygote(theirs, config)
+        config = {"hidden": [str(Path(p).resolve()) for p in hidden], "memory_bytes": memory_bytes,
+                  "scratch": str(self.scratch), "font_cache": str(matplotlib_cache()),
+                  "readable": [str(Path(p).resolve()) for p in (*readable, PACKAGE_ROOT / "autograder")]}
+        if fork:
+            self.process = _forked_zygote(theirs, config)
+        else:
+            self.process = _exec_zygote(theirs)
+            ours.send(json.dumps(config).encode())  # not on its command line, which anyone can read
         theirs.close()
         self.control = ours
         self._notes: list[str] | None = None
+        self.cgroup_folders: list[str] = []  # the zygote's, removed at close
 
     @property
     def notes(self) -> list[str]:
@@ -84,7 +93,7 @@ class Sandbox:
             ready = self._receive(START_TIMEOUT)
             if not ready.get("ready"):
                 raise SandboxError("the sandbox did not start")
-            self._notes = ready["notes"]
+            self._notes, self.cgroup_folders = ready["notes"], ready["cgroups"]
         return self._notes
 
     def spawn(self) -> "Child":
@@ -102,7 +111,7 @@ class Sandbox:
         return self._receive(SPAWN_TIMEOUT)
 
     def close(self) -> None:
-        """Stop the zygote; it kills every child it still has."""
+        """Stop the zygote; it kills every child it still has. Remove what a zygote that died left behind."""
         if self.process.poll() is None:
             try:
                 self.control.send(json.dumps({"op": "quit"}).encode())
@@ -110,7 +119,13 @@ class Sandbox:
             except (OSError, subprocess.TimeoutExpired):
                 self.process.kill()
                 self.process.wait()
+        if self._notes is None:  # a zygote that died ready, before anyone asked: its cgroups are still named
+            with contextlib.suppress(SandboxError, ValueError):
+                self.cgroup_folders = self._receive(0.0).get("cgroups", [])
         self.control.close()
+        for folder in self.cgroup_folders:
+            with contextlib.suppress(OSError):
+                cgroups.remove_tree(Path(folder))
         shutil.rmtree(self.scratch, ignore_errors=True)
 
     def __enter__(self):
@@ -130,12 +145,12 @@ class Sandbox:
         return json.loads(packet)
 
 
-def _exec_zygote(theirs: socket.socket, config: dict) -> subprocess.Popen:
+def _exec_zygote(theirs: socket.socket) -> subprocess.Popen:
+    """Start the zygote as a new interpreter: from "/", with -P so that no current folder is on its sys.path."""
     environment = {**grader_environment(),
                    "PYTHONPATH": os.pathsep.join(filter(None, [str(PACKAGE_ROOT), os.environ.get("PYTHONPATH")]))}
-    return subprocess.Popen(
-        [sys.executable, "-m", "autograder.sandbox.zygote", str(theirs.fileno()), json.dumps(config)],
-        pass_fds=[theirs.fileno()], env=environment, stdin=subprocess.DEVNULL)
+    return subprocess.Popen([sys.executable, "-P", "-m", "autograder.sandbox.zygote", str(theirs.fileno())],
+                            pass_fds=[theirs.fileno()], env=environment, stdin=subprocess.DEVNULL, cwd="/")
 
 
 def _forked_zygote(theirs: socket.socket, config: dict) -> "_ForkedProcess":
@@ -148,8 +163,7 @@ def _forked_zygote(theirs: socket.socket, config: dict) -> "_ForkedProcess":
             fd = theirs.fileno()
             os.closerange(3, fd)  # nothing of this process's connections goes along
             os.closerange(fd + 1, 2**16)
-            os.environ.update(THREADS)
-            from autograder.sandbox import zygote
+            from autograder.sandbox import zygote  # its serve() sets the environment the zygote keeps
 
             zygote.serve(fd, config)
         finally:
@@ -239,6 +253,8 @@ class ChildLost(Exception):
                     f"or work that grows far too fast.")
         if self.reason:
             return f"{call} returned something the grader cannot read ({self.reason})."
+        if self.status.get("out_of_memory"):
+            return OUT_OF_SUBMISSION_MEMORY.format(call=call, limit=self.status["out_of_memory"])
         if "signal" in self.status:
             number = self.status["signal"]
             reason = SIGNAL_REASONS.get(number, f"was killed by signal {number}")

@@ -3,18 +3,21 @@
     grader ==control (seqpacket, JSON + fds)==> zygote --fork--> child (confined)
     grader <========== data socket (wire frames) ==============> child
 
-The grader starts it with `python -m autograder.sandbox.zygote FD CONFIG_JSON` as a
-fresh interpreter, or (a batch worker, to share its already imported torch) by
-forking itself; either way before it loads any reference solution or hidden test,
-so a child can never find a solution or an expected value in memory it inherited.
-Forking a child from here costs milliseconds where a new interpreter costs the
-1.5 s of `import torch`.
+The grader starts it with `python -P -m autograder.sandbox.zygote FD` from "/" as a fresh
+interpreter (so neither the grader's folder nor anything in it is on sys.path), or (a batch
+worker, to share its already imported torch) by forking itself; either way before it loads
+any reference solution or hidden test, so a child can never find a solution or an expected
+value in memory it inherited. Forking a child from here costs milliseconds where a new
+interpreter costs the 1.5 s of `import torch`.
 
 Control messages (grader -> zygote, one JSON object per packet):
+    the configuration first (an exec'd zygote's only way to get it: a command line is public)
     {"op": "spawn"} with the child's end of a socketpair attached -> {"pid": int}
-    {"op": "reap", "pid": int}  -> {"exit": int} or {"signal": int}
+    {"op": "reap", "pid": int}  -> {"exit": int} or {"signal": int}, with "out_of_memory": "768 MiB"
+                                   when the submission's cgroup ran out of memory
     {"op": "quit"}
-The zygote answers {"ready": true, "layers": [...], "notes": [...]} once at start.
+The zygote answers {"ready": true, "notes": [...], "cgroups": [folder, ...]} once at start; the
+grader removes those cgroup folders should the zygote die without doing so.
 """
 import ctypes
 import dataclasses
@@ -39,7 +42,11 @@ PR_SET_PDEATHSIG = 1
 # Each child runs as CHILD_UID_BASE + its pid: a uid no other live child (of any zygote) has, so RLIMIT_NPROC
 # and the final sweep count only its own processes.
 CHILD_UID_BASE = 200_000
-CHILD_PROCESSES = 256
+CHILD_PROCESSES = 256  # RLIMIT_NPROC, per uid: the backstop when there is no pids cgroup
+# A submission's processes together (its cgroup): enough for torch, numpy and matplotlib with room to spare,
+# and few enough that a grader, its zygote and one hostile submission stay under 1.5 GiB together.
+SUBMISSION_MEMORY = 768 * 2**20
+SUBMISSION_PROCESSES = 64
 # Student code yields the CPU to graders: an endless loop then costs a batch its own time limit, not a core.
 CHILD_NICENESS = 10
 STOP_GRACE = 5.0  # seconds a child's pid namespace gets to empty before everything is killed by force
@@ -47,42 +54,78 @@ CONTROL_PACKET = 65536
 
 
 def main() -> None:
-    serve(int(sys.argv[1]), json.loads(sys.argv[2]))
+    control = socket.socket(fileno=int(sys.argv[1]))
+    config = json.loads(control.recv(CONTROL_PACKET))
+    serve(control.detach(), config)
 
 
 def serve(fd: int, config: dict) -> None:
-    """Prepare (imports, probe) and serve control messages on `fd` until told to quit."""
+    """Prepare (environment, imports, limits, probe) and serve control messages on `fd` until told to quit."""
     control = socket.socket(fileno=fd)
-    _die_with_parent()
+    # SIGTERM, from a grader that died or is being stopped, ends the zygote through the `finally` below: its
+    # children, cgroups and scratch folder go with it.
+    signal.signal(signal.SIGTERM, _exit_on_signal)
+    _die_with_parent(signal.SIGTERM)
+    zygote = None
+    try:
+        zygote = _prepare(control, config)
+        zygote.run()
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # leaving already: a late SIGTERM must not cut the clean-up
+        if zygote is not None:
+            zygote.close()
+        else:
+            shutil.rmtree(config["scratch"], ignore_errors=True)
+
+
+def _prepare(control: socket.socket, config: dict) -> "Zygote":
+    """Import, confine the template, probe and warm up; say so to the grader and return the zygote that serves."""
+    from autograder.sandbox import cgroups, child, environment, layers
+
+    # A forked zygote inherited its parent's environment: from here on it holds only what it needs.
+    environment.replace_environment(environment.grader_environment())
     for name in PRELOADED:  # the child may lose read access to the interpreter's files after its uid drop
         __import__(name)
     import torch
 
     torch.set_num_threads(1)  # a child forked after a multi-threaded op hangs in OpenMP
-    from autograder.sandbox import child, layers
-
     template = layers.Confinement(scratch=Path(config["scratch"]),
                                   readable=tuple(Path(p) for p in config["readable"]),
                                   hidden=tuple(Path(p) for p in config["hidden"]),
                                   memory_bytes=config["memory_bytes"], processes=CHILD_PROCESSES,
                                   unprivileged_uid=CHILD_UID_BASE)
+    template = dataclasses.replace(template, view=layers.view(template))
+    environment.forget_grader_paths(template.view.paths)
     capabilities = layers.probe(template)
+    fonts = environment.font_lists(Path(config["font_cache"])) if config.get("font_cache") else {}
     _warm_up(torch)
+    hierarchy, cgroup_note = cgroups.probe(config.get("submission_memory", SUBMISSION_MEMORY),
+                                           config.get("submission_processes", SUBMISSION_PROCESSES))
+    zygote = Zygote(control, template, capabilities, hierarchy, fonts, (child, environment, layers))
     # Children share the zygote's pages until they write to them; a garbage collection walking every object
     # inherited would write to (and so copy) all of them. Frozen objects are never walked.
     gc.freeze()
-    _send(control, {"ready": True, "notes": list(capabilities.notes)})
-    Zygote(control, template, capabilities, child, layers).run()
+    notes = [*capabilities.notes, *([cgroup_note] if cgroup_note else [])]
+    folders = sorted({str(folder) for folder in hierarchy.folders.values()}) if hierarchy else []
+    _send(control, {"ready": True, "notes": notes, "cgroups": folders})
+    return zygote
+
+
+@dataclasses.dataclass
+class _Child:
+    confinement: object
+    group: object  # its cgroups.Group, or None
 
 
 class Zygote:
-    def __init__(self, control, template, capabilities, child_module, layers_module):
+    def __init__(self, control, template, capabilities, hierarchy, fonts: dict[str, bytes], modules):
         self.control, self.template, self.capabilities = control, template, capabilities
-        self.child, self.layers = child_module, layers_module
-        self.confinements: dict[int, object] = {}
+        self.hierarchy, self.fonts = hierarchy, fonts
+        self.child, self.environment, self.layers = modules  # imported before gc.freeze(), so children share them
+        self.children: dict[int, _Child] = {}
 
     def run(self) -> None:
-        """Serve control messages until the grader quits or goes away, then kill every child."""
+        """Serve control messages until the grader quits or goes away."""
         while True:
             try:
                 packet, fds, _, _ = socket.recv_fds(self.control, CONTROL_PACKET, 1)
@@ -97,46 +140,72 @@ class Zygote:
                 _send(self.control, self.reap(message["pid"]))
             else:
                 break
-        for pid in list(self.confinements):
+
+    def close(self) -> None:
+        """Kill every child and remove its scratch and cgroup, then the zygote's own cgroups and scratch folder."""
+        for pid in list(self.children):
             self.reap(pid)
+        if self.hierarchy:
+            self.hierarchy.remove()
+        shutil.rmtree(self.template.scratch, ignore_errors=True)
 
     def spawn(self, fd: int) -> int:
-        """Fork a confined child serving on `fd`; return its pid."""
+        """Fork a confined child serving on `fd`, in a cgroup of its own where there are cgroups; return its pid."""
         scratch = Path(tempfile.mkdtemp(prefix="child-", dir=self.template.scratch))
+        group = None
+        if self.hierarchy:
+            try:
+                group = self.hierarchy.create()
+            except OSError:
+                pass  # the rlimits still hold, and the child's phrases will not claim the cgroup
         pid = os.fork()
         if pid == 0:
-            self._become_child(fd, self._confinement(os.getpid(), scratch))
+            self._become_child(fd, self._confinement(os.getpid(), scratch), group)
         os.close(fd)
-        self.confinements[pid] = self._confinement(pid, scratch)
+        self.children[pid] = _Child(self._confinement(pid, scratch), group)
         return pid
 
     def _confinement(self, pid: int, scratch: Path):
         return dataclasses.replace(self.template, scratch=scratch, unprivileged_uid=CHILD_UID_BASE + pid)
 
-    def _become_child(self, fd: int, confinement) -> None:
+    def _become_child(self, fd: int, confinement, group) -> None:
         try:
-            _die_with_parent()
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the zygote's way out is not the child's
+            _die_with_parent(signal.SIGKILL)
+            phrases = []
+            if group:
+                try:  # before the pid namespace's fork, so that every process of the submission is in it
+                    phrases += group.join()
+                except OSError:
+                    pass
             self.layers.enter_pid_namespace()
             os.nice(CHILD_NICENESS)
             null = os.open(os.devnull, os.O_RDWR)
             for standard in (0, 1, 2):  # a child holding the grader's stdout open would make it wait forever
                 os.dup2(null, standard)
-            layers = self.layers.confine(confinement, self.capabilities, keep_fds=(fd,))
-            self.child.serve(socket.socket(fileno=fd), layers)
+            phrases += self.layers.confine(confinement, self.capabilities, keep_fds=(fd,))
+            self.environment.settle_child(confinement.scratch, self.fonts)
+            self.child.serve(socket.socket(fileno=fd), phrases)
         finally:
             os._exit(70)
 
     def reap(self, pid: int) -> dict:
         """Stop a child (if it still runs) and everything it started; report how it ended."""
         status = self._stop(pid)
-        confinement = self.confinements.pop(pid, None)
-        if confinement is not None:
-            shutil.rmtree(confinement.scratch, ignore_errors=True)
-            self.layers.sweep(self.capabilities, confinement)
-        if os.WIFSIGNALED(status):
-            return {"signal": os.WTERMSIG(status)}
-        return {"exit": os.WEXITSTATUS(status)}
-
+        answer = {"signal": os.WTERMSIG(status)} if os.WIFSIGNALED(status) else {"exit": os.WEXITSTATUS(status)}
+        known = self.children.pop(pid, None)
+        if known is None:
+            return answer
+        if known.group:
+            if known.group.out_of_memory():
+                answer["out_of_memory"] = self.layers.size_text(self.hierarchy.memory_bytes)
+            try:
+                known.group.remove()
+            except OSError:
+                pass  # the zygote's own folder is removed at quit, and the grader removes what is left then
+        shutil.rmtree(known.confinement.scratch, ignore_errors=True)
+        self.layers.sweep(self.capabilities, known.confinement)
+        return answer
 
     def _stop(self, pid: int) -> int:
         """End a child and return its wait status: politely through its pid namespace, else by force."""
@@ -183,10 +252,17 @@ def _send(control: socket.socket, message: dict) -> None:
     control.send(json.dumps(message).encode())
 
 
-def _die_with_parent() -> None:
-    """Ask the kernel to kill this process when its parent dies, so nothing outlives the grader."""
+def _die_with_parent(number: int) -> None:
+    """Ask the kernel to send signal `number` to this process when its parent dies, so nothing outlives the
+    grader."""
     libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    libc.prctl(PR_SET_PDEATHSIG, number, 0, 0, 0)
+
+
+def _exit_on_signal(number, frame) -> None:
+    """Leave through the `finally` that cleans up; later signals (a parent dies once per thread) are ignored."""
+    signal.signal(number, signal.SIG_IGN)
+    raise SystemExit(128 + number)
 
 
 if __name__ == "__main__":
