@@ -4,7 +4,7 @@ Two layers see it. The source policy (tests/test_policy.py) reads the submission
 before it runs, naming the line once. The sandbox also records every banned routine that runs during a call,
 whichever code or thread calls it, so the routes the source hides (exec, a thread, torch's other spellings,
 a recorder emptied through gc) are caught as they run: these tests grade the policy's attack files with the
-policy off, then on.
+policy off, then on. torch.ops.aten is the policy's alone (torch.ops is off limits in graded code).
 """
 import pytest
 
@@ -23,7 +23,6 @@ RUNTIME_ROUTES = {
     "own_direct.py": ("assignment2", "dropout", "torch.nn.functional.dropout"),
     "own_helper.py": ("assignment2", "dropout", "torch.nn.functional.dropout"),
     "own_partial.py": ("assignment2", "dropout", "torch.nn.functional.dropout"),
-    "own_aten.py": ("assignment2", "dropout", "torch.ops.aten.dropout"),
     "own_native.py": ("assignment2", "dropout", "torch.native_dropout"),
     "own_vf.py": ("assignment2", "dropout", "torch._VF.dropout"),
     "own_exec_filename.py": ("assignment2", "dropout", "torch.nn.functional.dropout"),
