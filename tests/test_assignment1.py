@@ -15,6 +15,7 @@ REFERENCE_SOURCE = (PROJECT / "reference" / "assignment1" / "narrow_lnn.py").rea
 DIAGNOSES = {
     "loss_sum": ("the squared errors were summed", ("loss: is the mean", "loss: the mean squared error of")),
     "loss_no_shape_check": ("the shapes were not compared", ("loss: rejects",)),
+    "ShallowNarrowExercise_lists_only": ("raised AssertionError", ("accepts init_weights",)),
     "ShallowNarrowExercise_dloss_sign_flipped": ("sign is flipped", ("dloss_dw",)),
     "ShallowNarrowExercise_dloss_factor_2_missing": ("the factor 2 is missing", ("dloss_dw",)),
     "ShallowNarrowExercise_train_sequential_update": ("updated one after the other",

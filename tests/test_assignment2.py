@@ -21,6 +21,9 @@ DIAGNOSES = {
     "l2_skips_biases": "the biases were left out",
     "l2_takes_sqrt": "a square root was taken",
     "l2_returns_float": ".item() or float()",
+    "l2_halved": "half the sum of p**2",
+    "l2_weight_norm": "the norm of the weights alone",
+    "dropout_float64": "the result is float64 where x is float32",
     "dropout_no_rescale": "not scaled by 1/(1-p)",
     "dropout_keeps_with_p": "keeps each element with probability p",
     "dropout_ignores_training": "still active when training=False",
@@ -95,3 +98,9 @@ def test_notebook_cell_that_does_not_parse_is_named_and_the_rest_graded(grade2):
     report = grade2(SUBMISSIONS / "assignment2" / "notebooks" / "broken_cell.ipynb")
     assert any("does not parse" in note and "Cell" in note for note in report.notes), report.notes
     assert report.score == report.max_score
+
+
+def test_a_result_of_another_dtype_costs_the_dtype_test_alone(grade2):
+    report = grade2(with_mistakes(REFERENCE_SOURCE, [MISTAKES["dropout_float64"]]))
+    assert [r.name for r in report.results if r.status != PASSED] == [
+        "dropout: keeps x's dtype, so a float32 model stays float32"]

@@ -30,6 +30,8 @@ DIAGNOSES = {
     "rmsprop_step_accumulates_like_adagrad": "sq_avg accumulates like Adagrad's running sum",
     "rmsprop_step_keras_alpha": "alpha defaults to 0.99",
     "adam_step_no_bias_correction": "without bias correction",
+    "adam_step_fixed_eps": "eps is the constant 1e-07 instead of the eps argument",
+    "sgd_step_rounded": "rounded to 4 decimals",
     "adam_step_t_off_by_one": "t is already the 1-based step number",
     "adam_step_eps_in_sqrt": "eps is added inside the square root, sqrt(v_hat + eps)",
     "adam_step_not_squared": "the gradient is not squared in v",

@@ -69,6 +69,17 @@ def test_shallow_train_first_steps(student):
         expect_close(weights[epoch], w, call=f"weight_records[{epoch}] of {call} (w - lr * your dloss_dw)")
 
 
+@graded("ShallowNarrowExercise: accepts init_weights as a list, a tuple or a numpy array", core=False)
+def test_shallow_weight_containers(student):
+    x = np.linspace(0.0, 1.0, 5)
+    listed = "ShallowNarrowExercise([1.5, -0.5]).forward(x)"
+    own = numbers(student.ShallowNarrowExercise([1.5, -0.5]).forward(x), listed)
+    for init in ((1.5, -0.5), np.array([1.5, -0.5])):
+        call = f"ShallowNarrowExercise({describe(init)}).forward(x)"
+        expect_close(numbers(student.ShallowNarrowExercise(init).forward(x), call), own,
+                     call=f"{call}, compared with what {listed} returns")
+
+
 @graded("DeepNarrowLNN: forward, loss and dloss_dw for W = [[0.5, 2, 3]] on two samples")
 def test_deep_small_example(student):
     model = student.DeepNarrowLNN(np.array([[0.5, 2.0, 3.0]]))

@@ -7,8 +7,8 @@ hidden tests run; those check the same things on more models, shapes and seeds.
 import torch
 import torch.nn as nn
 
-from autograder.checks import (StudentFault, expect_close, expect_fraction, expect_raises, expect_that, graded,
-                               probes, seed_everything)
+from autograder.checks import (StudentFault, describe, expect_close, expect_fraction, expect_raises, expect_that,
+                               graded, probes, seed_everything)
 
 SEED = 2021
 TUTORIAL_L1, TUTORIAL_L2 = 48.445133209228516, 7.328375816345215  # of nn.Linear(20, 20) after set_seed(2021)
@@ -16,6 +16,9 @@ SAMPLE = 20_000
 KEEPS_WITH_P = "the mask keeps each element with probability p instead of dropping it with probability p"
 NOT_RESCALED = "the survivors were not scaled by 1/(1-p), so the expected activation shrinks to (1-p)*x"
 SWAPPED = "lambda1 and lambda2 are swapped; lambda1 weighs the L1 penalty and lambda2 the L2 penalty"
+FLOAT64_RESULT = ("the result is float64 where x is float32: a float64 mask or factor (np.random, a Python float "
+                  "tensor, torch.tensor(1 / (1 - p), dtype=torch.float64)) promoted it; build the mask with "
+                  "torch.rand_like(x) or cast with .to(x.dtype)")
 
 
 def seed_linear():
@@ -73,6 +76,16 @@ def test_dropout_basics(student):
     expect_that(isinstance(out, torch.Tensor) and out.shape == x.shape,
                 "dropout(x, 0.5) must return a tensor shaped like x (3, 4).")
     expect_close(student.dropout(x, 0.5, training=False), x, call="dropout(x, 0.5, training=False)")
+
+
+@graded("dropout: keeps x's dtype, so a float32 model stays float32", core=False)
+def test_dropout_keeps_dtype(student):
+    for dtype in (torch.float32, torch.float64):
+        out = student.dropout(positive(64).to(dtype), 0.5)
+        expect_that(isinstance(out, torch.Tensor) and out.dtype == dtype,
+                    f"dropout(x, 0.5) on a {dtype} x returned {describe(out)}; expected a {dtype} tensor, so that "
+                    f"the next {dtype} layer accepts it.",
+                    mistake=FLOAT64_RESULT if isinstance(out, torch.Tensor) and out.dtype == torch.float64 else None)
 
 
 @graded("dropout: raises ValueError for p = 1.5", core=False)

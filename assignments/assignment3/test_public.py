@@ -29,6 +29,13 @@ def test_sgd_step_example(student):
                  call="sgd_step(array([1., 2.]), array([0.5, -1.]), lr=0.1)")
 
 
+@graded("sgd_step: a step with lr = 0.01 and a gradient of many digits")
+def test_sgd_step_many_digits(student):
+    expect_close(student.sgd_step(THETA, np.array([0.123456789, -0.987654321]), 0.01),
+                 np.array([0.99876543211, 2.00987654321]),
+                 call="sgd_step(array([1., 2.]), array([0.123456789, -0.987654321]), lr=0.01)")
+
+
 @graded("momentum_step: the notebook's first two steps from zero velocity")
 def test_momentum_step_example(student):
     expect_close(student.momentum_step(THETA, GRAD, ZEROS, 0.1), (np.array([0.95, 2.1]), np.array([0.05, -0.1])),

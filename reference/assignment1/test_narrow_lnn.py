@@ -209,16 +209,6 @@ def test_shallow_train_losses(student, reference):
     _expect_shallow_losses(student, reference, losses, weights, (x, y, init, lr, n_ep), TUTORIAL_CALL)
 
 
-@graded("ShallowNarrowExercise: accepts init_weights as a list, a tuple or a numpy array", points=1, core=False)
-def test_shallow_weight_containers(student):
-    x = np.linspace(0.0, 1.0, 5)
-    own = as_numbers(student.ShallowNarrowExercise([1.5, -0.5]).forward(x))
-    for init in ((1.5, -0.5), np.array([1.5, -0.5])):
-        expect_close(as_numbers(student.ShallowNarrowExercise(init).forward(x)), own,
-                     call=f"ShallowNarrowExercise({describe(init)}).forward(x), compared with what "
-                          f"ShallowNarrowExercise([1.5, -0.5]).forward(x) returns")
-
-
 @graded("ShallowNarrowExercise: train runs the vector-field examples", points=2)
 def test_shallow_train_other_runs(student, reference):
     x, y = reference.gen_samples(10, 1.0, 0.0)

@@ -32,6 +32,9 @@ MISTAKES = {
     "loss_no_shape_check": edited(
         "loss", "    if y_prediction.shape != y_true.shape:\n        raise ValueError",
         "    if False:  # MISTAKE: mismatched shapes are broadcast instead of rejected\n        raise ValueError"),
+    "ShallowNarrowExercise_lists_only": edited(
+        "ShallowNarrowExercise", "assert isinstance(init_weights, (list, np.ndarray, tuple))",
+        "assert isinstance(init_weights, list)  # MISTAKE: a tuple or an array of weights is refused"),
     "ShallowNarrowExercise_dloss_sign_flipped": edited(
         "ShallowNarrowExercise", "dloss_dw1 = - (2 * self.w2 * x * error).mean()\n        "
                                  "dloss_dw2 = - (2 * self.w1 * x * error).mean()",

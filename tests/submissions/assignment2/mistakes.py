@@ -56,6 +56,28 @@ def l2_reg(model):
         l2 = l2 + param.pow(2).sum()
     return float(l2)  # MISTAKE: a Python float, cut off from the autograd graph
 '''),
+    "l2_halved": Mistake(function="l2_reg", source='''\
+def l2_reg(model):
+    l2 = torch.zeros(())
+    for param in model.parameters():
+        l2 = l2 + param.pow(2).sum()
+    return l2 / 2  # MISTAKE: the 1/2 of weight decay's derivation
+'''),
+    "l2_weight_norm": Mistake(function="l2_reg", source='''\
+def l2_reg(model):
+    squares = sum(param.pow(2).sum() for name, param in model.named_parameters() if "weight" in name)
+    return torch.sqrt(squares)  # MISTAKE: the norm of the weights alone
+'''),
+    "dropout_float64": Mistake(function="dropout", source='''\
+def dropout(x, p, training=True):
+    if not 0 <= p <= 1:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not training or p == 0:
+        return x
+    if p == 1:
+        return torch.zeros_like(x)
+    return x * torch.from_numpy((np.random.rand(*x.shape) > p) / (1 - p))  # MISTAKE: a float64 mask promotes x
+'''),
     "dropout_no_rescale": Mistake(function="dropout", source='''\
 def dropout(x, p, training=True):
     if not 0 <= p <= 1:

@@ -60,6 +60,19 @@ def rmsprop_step(theta, grad, sq_avg, lr=0.01, alpha=0.9, eps=1e-8):  # MISTAKE:
     theta = theta - lr * grad / (np.sqrt(sq_avg) + eps)
     return theta, sq_avg
 '''),
+    "adam_step_fixed_eps": Mistake(function="adam_step", source='''\
+def adam_step(theta, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    m = beta1 * m + (1 - beta1) * grad
+    v = beta2 * v + (1 - beta2) * grad ** 2
+    m_hat = m / (1 - beta1 ** t)
+    v_hat = v / (1 - beta2 ** t)
+    theta = theta - lr * m_hat / (np.sqrt(v_hat) + 1e-7)  # MISTAKE: eps written out instead of the argument
+    return theta, m, v
+'''),
+    "sgd_step_rounded": Mistake(function="sgd_step", source='''\
+def sgd_step(theta, grad, lr):
+    return np.round(theta - lr * grad, 4)  # MISTAKE: rounded to 4 decimals, as printed
+'''),
     "adam_step_no_bias_correction": Mistake(function="adam_step", source='''\
 def adam_step(theta, grad, m, v, t, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
     m = beta1 * m + (1 - beta1) * grad
