@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from autograder.assignments import COURSE_VARIABLE
+from autograder.sandbox.layers import EXIT_ORPHANED
 from cli import EXIT_SIGNALLED
 from conftest import PROJECT, SUBMISSIONS
 
@@ -98,9 +99,9 @@ def test_workers_die_with_a_coordinator_killed_outright_and_the_next_batch_clean
 
 
 def test_a_worker_whose_coordinator_is_already_gone_exits_at_once():
-    worker = subprocess.run([sys.executable, "-c", "from autograder.batch.engine import _die_with; _die_with(1); "
+    worker = subprocess.run([sys.executable, "-c", "from autograder.sandbox.layers import die_with_parent; die_with_parent(1); "
                              "print('still grading')"], cwd=PROJECT, capture_output=True, text=True)
-    assert worker.returncode == 1 and "still grading" not in worker.stdout, worker.stderr
+    assert worker.returncode == EXIT_ORPHANED and "still grading" not in worker.stdout, worker.stderr
 
 
 def test_no_secret_of_the_instructors_environment_reaches_a_worker_or_an_output(course, tmp_path, temporary):

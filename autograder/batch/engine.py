@@ -21,7 +21,6 @@ grader_environment(): each forks a zygote whose children could read every byte
 the worker inherited, so nothing secret of the instructor's environment goes in.
 """
 import contextlib
-import ctypes
 import dataclasses
 import hashlib
 import importlib
@@ -43,13 +42,13 @@ from autograder.batch.discover import BatchInputError, Entry, discover
 from autograder.exporters import write_atomically
 from autograder.grading import GradingError
 from autograder.report import ERROR, Report
+from autograder.sandbox import layers
 from autograder.sandbox.environment import grader_environment
 
 GRADE_FILE = "grade.json"
 WORKDIR_PREFIX = "grade-batch-"  # then the coordinator's pid: a folder whose coordinator is gone is left over
 SANDBOXES = "sandboxes"  # in the batch's temporary folder: the scratch of every worker's sandbox
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
-PR_SET_PDEATHSIG = 1
 REACHABLE = 0o711  # children dropped to their own uid must pass through to their scratch, never list it
 OUT_INSIDE = ("--out {out} is inside the submissions folder {submissions}, where it would be taken for a student; "
               "choose a folder outside it.")
@@ -288,7 +287,7 @@ def _start_worker(coordinator: int, assignment_name: str, course: str, timeout: 
     """Start this worker's zygote, forked so that both share one import of torch, before any test is loaded."""
     from autograder.grading import TestSuite, start_sandbox
 
-    _die_with(coordinator)
+    layers.die_with_parent(coordinator)  # the coordinator starts workers from its main thread only
     os.setpgid(0, 0)  # out of the terminal's foreground group: a Ctrl-C or hang-up goes to the coordinator alone
     assignment = load_assignment(assignment_name, Path(course))
     # Forked before the suite loads any hidden test; its scratch in the batch's folder, removed with it.
@@ -335,19 +334,6 @@ def _store(out: Path, entry: Entry, fingerprint: str, report: Report) -> None:
     stored = {"student": entry.student, "origin": entry.origin, "hash": content_hash(entry), "suite": fingerprint,
               "report": report.to_dict()}
     write_atomically(folder / GRADE_FILE, json.dumps(stored, indent=1) + "\n")
-
-
-def _die_with(coordinator: int) -> None:
-    """Have the kernel kill this worker when the coordinator dies, and exit now if it already has.
-
-    The signal comes when the thread that started the worker ends: the coordinator starts workers from its main
-    thread only.
-    """
-    libc = ctypes.CDLL(None, use_errno=True)
-    if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
-        raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
-    if os.getppid() != coordinator:  # it died before the signal was asked for: nothing would ever come
-        os._exit(1)
 
 
 def default_jobs() -> int:

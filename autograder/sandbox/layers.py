@@ -364,7 +364,7 @@ def enter_pid_namespace(capabilities: Capabilities | None = None) -> None:
         pass  # already a group leader
     parent = os.getppid()
     if not _try_unshare_pid_namespace(capabilities):
-        _arm_death_signal(parent)
+        die_with_parent(parent)
         return
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # a zygote ignoring SIGCHLD would make waitpid fail
     read_end, write_end = os.pipe()
@@ -374,7 +374,7 @@ def enter_pid_namespace(capabilities: Capabilities | None = None) -> None:
         _wait_and_mirror(pid)
     os.close(write_end)
     _lifeline = read_end
-    _arm_death_signal(parent)
+    die_with_parent(parent)
 
 
 def _try_unshare_pid_namespace(capabilities: Capabilities | None) -> bool:
@@ -420,9 +420,10 @@ def _wait_and_mirror(pid: int) -> NoReturn:
         os._exit(code if code >= 0 else 1)
 
 
-def _arm_death_signal(parent: int) -> None:
-    """Get SIGKILL when the parent dies, and exit if it already has, since only later deaths signal."""
-    _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+def die_with_parent(parent: int, number: int = signal.SIGKILL) -> None:
+    """Have the kernel send `number` to this process when its parent dies, and exit now if the parent (`parent`,
+    its pid as this process knew it) is already gone, since only later deaths signal."""
+    _prctl(PR_SET_PDEATHSIG, number)
     if _lifeline is not None:
         gone = bool(select.select([_lifeline], [], [], 0)[0])
     else:
@@ -648,7 +649,7 @@ def _switch_uid(confinement: Confinement) -> list[str]:
         os.setresgid(uid, uid, uid)
         os.setresuid(uid, uid, uid)
     finally:
-        _arm_death_signal(parent)
+        die_with_parent(parent)
     return [f"uid {uid}"]
 
 

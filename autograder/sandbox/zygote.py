@@ -19,7 +19,6 @@ Control messages (grader -> zygote, one JSON object per packet):
 The zygote answers {"ready": true, "notes": [...], "cgroups": [folder, ...]} once at start; the
 grader removes those cgroup folders should the zygote die without doing so.
 """
-import ctypes
 import dataclasses
 import gc
 import json
@@ -32,13 +31,14 @@ import tempfile
 import time
 from pathlib import Path
 
+from autograder.sandbox import layers
+
 PRELOADED = (
     "math", "random", "itertools", "functools", "collections", "copy", "typing", "dataclasses",
     "time", "statistics", "abc", "numbers", "operator", "string", "re", "warnings", "contextlib",
     "numpy", "numpy.linalg", "numpy.random", "torch", "torch.nn", "torch.nn.functional", "torch.optim",
     "torch.utils.data",
 )
-PR_SET_PDEATHSIG = 1
 # Each child runs as CHILD_UID_BASE + its pid: a uid no other live child (of any zygote) has, so RLIMIT_NPROC
 # and the final sweep count only its own processes.
 CHILD_UID_BASE = 200_000
@@ -65,7 +65,7 @@ def serve(fd: int, config: dict) -> None:
     # SIGTERM, from a grader that died or is being stopped, ends the zygote through the `finally` below: its
     # children, cgroups and scratch folder go with it.
     signal.signal(signal.SIGTERM, _exit_on_signal)
-    _die_with_parent(signal.SIGTERM)
+    layers.die_with_parent(os.getppid(), signal.SIGTERM)
     zygote = None
     try:
         zygote = _prepare(control, config)
@@ -80,7 +80,7 @@ def serve(fd: int, config: dict) -> None:
 
 def _prepare(control: socket.socket, config: dict) -> "Zygote":
     """Import, confine the template, probe and warm up; say so to the grader and return the zygote that serves."""
-    from autograder.sandbox import cgroups, child, environment, layers
+    from autograder.sandbox import cgroups, child, environment
 
     # A forked zygote inherited its parent's environment: from here on it holds only what it needs.
     environment.replace_environment(environment.grader_environment())
@@ -171,7 +171,7 @@ class Zygote:
     def _become_child(self, fd: int, confinement, group) -> None:
         try:
             signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the zygote's way out is not the child's
-            _die_with_parent(signal.SIGKILL)
+            layers.die_with_parent(os.getppid())
             phrases = []
             if group:
                 try:  # before the pid namespace's fork, so that every process of the submission is in it
@@ -250,13 +250,6 @@ def _warm_up(torch) -> None:
 
 def _send(control: socket.socket, message: dict) -> None:
     control.send(json.dumps(message).encode())
-
-
-def _die_with_parent(number: int) -> None:
-    """Ask the kernel to send signal `number` to this process when its parent dies, so nothing outlives the
-    grader."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(PR_SET_PDEATHSIG, number, 0, 0, 0)
 
 
 def _exit_on_signal(number, frame) -> None:
