@@ -167,6 +167,46 @@ def batch(assignment, submissions, out, jobs, resume, timeout):
                f"per student.")
 
 
+@grade.command("author")
+@click.argument("assignments", nargs=-1)
+@click.option("--check", is_flag=True, help="Change nothing; exit 1 naming each generated file that is out of date.")
+def author(assignments, check):
+    """Write each assignment's stub, notebook twin and hidden-test counts from its annotated solution.
+
+    Example: `grade author assignment2` after editing reference/assignment2/regularization.py
+    """
+    from autograder import authoring
+    from autograder.assignments import list_assignments
+
+    try:
+        chosen = [load_assignment(name) for name in assignments] if assignments else list_assignments()
+        changed = [path for a in chosen for path in (authoring.stale(a) if check else authoring.write(a))]
+    except (AssignmentError, authoring.AuthoringError) as error:
+        raise UsageProblem(str(error)) from None
+    for path in changed:
+        click.echo(f"{'Out of date' if check else 'Wrote'}: {path}")
+    if check and changed:
+        sys.exit(EXIT_FAILURES)
+
+
+@grade.command("new")
+@click.argument("name")
+def new(name):
+    """Start an assignment that grades end to end: one function, one public and one hidden test.
+
+    Example: `grade new week5`, then edit reference/week5/week5.py and run `grade author week5`
+    """
+    from autograder import authoring
+    from autograder.assignments import course_root
+
+    try:
+        written = authoring.scaffold(name, course_root())
+    except authoring.AuthoringError as error:
+        raise UsageProblem(str(error)) from None
+    click.echo("\n".join(f"Wrote {path}" for path in dict.fromkeys(written)))
+    click.echo(f"Try it: grade {name} {course_root() / 'reference' / name / (name + '.py')}")
+
+
 def _write_outputs(report, results: Path | None, feedback: Path | None) -> None:
     from autograder.exporters import write_atomically
     from autograder.exporters.gradescope import write_results

@@ -56,7 +56,8 @@ def _describe(value) -> str:
     if isinstance(value, np.ndarray):
         return _describe_array(value, "array", str(value.dtype))
     if isinstance(value, (float, np.floating)):
-        return f"{float(value):.10g}"
+        text = f"{float(value):.10g}"
+        return text if any(mark in text for mark in ".en") else text + ".0"  # 21.0 reads as a float, not 21
     if isinstance(value, (bool, int, np.integer, np.bool_)) or value is None:
         return repr(value.item() if isinstance(value, np.generic) else value)
     if isinstance(value, str):

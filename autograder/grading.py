@@ -17,6 +17,7 @@ import dataclasses
 import inspect
 import os
 import stat
+import string
 import sys
 import time
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ import pytest
 
 from autograder import policy
 from autograder.assignments import Assignment, course_root
-from autograder.feedback import StudentFault
+from autograder.feedback import StudentFault, describe
 from autograder.report import ERROR, FAILED, PASSED, Report, TestResult
 from autograder.sandbox.remote import DEFAULT_BUDGET, Sandbox, SandboxError, StudentCode
 from autograder.submission import load_submission
@@ -216,11 +217,19 @@ class _Collector:
         problem = (UNNAMED_TEST.format(test=item.nodeid) if marker is None else
                    UNKNOWN_FIXTURE.format(test=item.nodeid, name=unknown[0], fixtures=" and ".join(FIXTURES))
                    if unknown else None)
-        return _Test(name=marker.kwargs.get("name", item.name) if marker else item.name,
+        return _Test(name=_table_row_name(marker.kwargs.get("name", item.name), arguments) if marker else item.name,
                      points=float(marker.kwargs.get("points", 1)) if marker else 0.0,
                      core=bool(marker.kwargs.get("core", True)) if marker else True,
                      hidden=Path(str(item.path)).resolve().is_relative_to(self.hidden_root),
                      function=item.obj, arguments=arguments, fixtures=tuple(wanted), problem=problem)
+
+
+def _table_row_name(name: str, arguments: dict) -> str:
+    """A parametrized test's name with its row's values in place: "double: matches the reference for x = {x}"."""
+    fields = {field for _, field, _, _ in string.Formatter().parse(name) if field}
+    if not fields or not fields <= set(arguments):
+        return name
+    return name.format(**{field: describe(arguments[field]) for field in fields})
 
 
 def _refusals(violations) -> dict[str, tuple[str, str]]:

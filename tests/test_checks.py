@@ -72,7 +72,7 @@ def sentence_of(got, expected, **options) -> str | None:
                  id="float32-vs-float64-1e-4-fails"),
     # Python floats are float64.
     pytest.param(1.0, 1.0 + 1e-9, None, id="float-1e-9-passes"),
-    pytest.param(1.0, 1.000001, "f(x) returned 1.000001; expected 1 (off by 1e-06; the tolerance is rtol=1e-07, "
+    pytest.param(1.0, 1.000001, "f(x) returned 1.000001; expected 1.0 (off by 1e-06; the tolerance is rtol=1e-07, "
                                 "atol=1e-10).", id="float-1e-6-fails"),
     pytest.param(torch.tensor(2.0), torch.tensor(2.5),
                  "f(x) returned tensor(2.5); expected tensor(2.) (off by 0.5; the tolerance is rtol=1e-05, "
@@ -89,9 +89,9 @@ def sentence_of(got, expected, **options) -> str | None:
                                    "(not a torch tensor).", id="ndarray-for-tensor"),
     pytest.param(F64, torch.from_numpy(F64), "f(x) returned tensor([1., 2., 4.], dtype=float64); expected "
                                              "array([1., 2., 4.]) (not a numpy array).", id="tensor-for-ndarray"),
-    pytest.param(2.0, torch.tensor(2.0), "f(x) returned tensor(2.); expected 2 (not a number).",
+    pytest.param(2.0, torch.tensor(2.0), "f(x) returned tensor(2.); expected 2.0 (not a number).",
                  id="tensor-for-float"),
-    pytest.param(torch.tensor(2.0), 2.0, "f(x) returned 2; expected tensor(2.) (not a torch tensor).",
+    pytest.param(torch.tensor(2.0), 2.0, "f(x) returned 2.0; expected tensor(2.) (not a torch tensor).",
                  id="float-for-tensor"),
     pytest.param(1, True, "f(x) returned True; expected 1 (not a number).", id="bool-for-int"),
     pytest.param(0.5, "0.5", "f(x) returned '0.5'; expected 0.5 (not a number).", id="str-for-float"),
@@ -105,7 +105,7 @@ def sentence_of(got, expected, **options) -> str | None:
     pytest.param((1.0, torch.tensor([1.0, 2.0])), (1.0, torch.tensor([1.0, 2.0])), None, id="tuple-passes"),
     pytest.param((1.0, torch.tensor([1.0, 2.0])), [1.0, torch.tensor([1.0, 2.0 + 1e-7])], None, id="list-for-tuple"),
     pytest.param((1.0, torch.tensor([1.0, 2.0])), (1.0, torch.tensor([1.0, 3.0])),
-                 "f(x) returned (1, tensor([1., 3.])); expected (1, tensor([1., 2.])) (at item 1: 1 of 2 values "
+                 "f(x) returned (1.0, tensor([1., 3.])); expected (1.0, tensor([1., 2.])) (at item 1: 1 of 2 values "
                  "differ; first at index (1,): 3 instead of 2).",
                  id="tuple-item-1"),
     pytest.param([1, 2, 3], [1, 2], "f(x) returned [1, 2]; expected [1, 2, 3] (2 items instead of 3).",
@@ -125,7 +125,7 @@ def sentence_of(got, expected, **options) -> str | None:
     pytest.param(torch.tensor([1.0, math.nan]), torch.tensor([1.0, 0.0]),
                  "f(x) returned tensor([1., 0.]); expected tensor([ 1., nan]) (1 of 2 values differ; first at index "
                  "(1,): 0 instead of nan).", id="number-for-nan"),
-    pytest.param(1.0, math.nan, "f(x) returned nan; expected 1 (off by nan; the tolerance is rtol=1e-07, atol=1e-10).",
+    pytest.param(1.0, math.nan, "f(x) returned nan; expected 1.0 (off by nan; the tolerance is rtol=1e-07, atol=1e-10).",
                  id="nan-for-number"),
     # Integers are exact: 1e-9 relative would pass a float comparison.
     pytest.param(10**9, 10**9, None, id="int-equal"),
@@ -173,7 +173,7 @@ def test_expect_equal_is_exact_for_floats():
     assert sentence_of(1.0 + 1e-12, 1.0) is None
     with pytest.raises(StudentFault) as fault:
         expect_equal(1.0 + 1e-12, 1.0, call=CALL)
-    assert str(fault.value) == "f(x) returned 1; expected 1 (off by 1e-12; the tolerance is rtol=0, atol=0)."
+    assert str(fault.value) == "f(x) returned 1.0; expected 1.0 (off by 1e-12; the tolerance is rtol=0, atol=0)."
 
 
 def test_an_unsupported_expectation_is_a_grader_error_not_a_student_fault():
@@ -441,7 +441,7 @@ def _named():
     pytest.param(np.zeros((3, 4)), "a float64 array of shape (3, 4)", id="large-array"),
     pytest.param(0.1, "0.1", id="float"),
     pytest.param(1 / 3, "0.3333333333", id="float-ten-digits"),
-    pytest.param(np.float64(2.0), "2", id="numpy-float"),
+    pytest.param(np.float64(2.0), "2.0", id="numpy-float"),
     pytest.param(math.inf, "inf", id="inf"),
     pytest.param(7, "7", id="int"),
     pytest.param(np.int64(7), "7", id="numpy-int"),

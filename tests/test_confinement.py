@@ -197,12 +197,12 @@ plt.close()
 """
 HONEST_EDITS = {
     # tqdm around the loops of l1_reg and l2_reg
-    "    l1 = torch.zeros(())\n    for param in model.parameters():":
-        "    l1 = torch.zeros(())\n    for param in tqdm(list(model.parameters()), desc='l1', leave=False):",
-    "    l2 = torch.zeros(())\n    for param in model.parameters():":
+    "    for param in model.parameters():\n        l1 = l1 + param.abs().sum()":
+        "    for param in tqdm(list(model.parameters()), desc='l1', leave=False):\n        l1 = l1 + param.abs().sum()",
+    "    for param in model.parameters():\n        l2 = l2 + param.pow(2).sum()":
         "    fig, ax = plt.subplots()\n    ax.plot([0, 1], [1, 0])\n    ax.set_title('l2')\n"
         "    fig.savefig('l2.png')\n    plt.close(fig)\n"
-        "    l2 = torch.zeros(())\n    for param in auto_tqdm(list(model.parameters()), leave=False):",
+        "    for param in auto_tqdm(list(model.parameters()), leave=False):\n        l2 = l2 + param.pow(2).sum()",
     # a sanity check with torch's optimizers on a throwaway tensor: no random numbers drawn
     "    return criterion(output, target) + lambda1 * l1_reg(model) + lambda2 * l2_reg(model)":
         "    probe = torch.zeros(2, requires_grad=True)\n"

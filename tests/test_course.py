@@ -12,7 +12,7 @@ import importlib.util
 import pytest
 
 from autograder.assignments import list_assignments
-from autograder.authoring import notebook_twin_text
+from autograder import authoring
 from autograder.grading import list_tests
 from autograder.report import FAILED, PASSED
 from conftest import PROJECT
@@ -52,15 +52,9 @@ def test_test_names_are_unique(assignment):
     assert sorted({name for name in names if names.count(name) > 1}) == []
 
 
-def test_students_are_told_the_size_of_the_hidden_suite(assignment):
-    hidden = [t for t in list_tests(assignment) if t.hidden]
-    assert (assignment.hidden_tests, assignment.hidden_points) == (len(hidden), sum(t.max_score for t in hidden))
-
-
-def test_notebook_twin_is_generated_from_the_stub(assignment):
-    stub = assignment.public_dir / f"{assignment.module}.py"
-    assert stub.with_suffix(".ipynb").read_text(encoding="utf-8") == notebook_twin_text(stub), (
-        f"regenerate it: python -m autograder.authoring {stub.relative_to(PROJECT)}")
+def test_generated_files_are_up_to_date(assignment):
+    assert [str(path.relative_to(PROJECT)) for path in authoring.stale(assignment)] == [], (
+        f"regenerate them: grade author {assignment.name}")
 
 
 def test_stub_imports_alone_and_every_graded_name_is_still_to_do(assignment):

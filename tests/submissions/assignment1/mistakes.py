@@ -8,6 +8,7 @@ as it changes. `submissions.mutations.with_mistakes` splices chosen mistakes int
 the reference source.
 """
 import ast
+import re
 from pathlib import Path
 
 from submissions.mutations import Mistake
@@ -15,11 +16,17 @@ from submissions.mutations import Mistake
 REFERENCE = Path(__file__).resolve().parents[3] / "reference" / "assignment1" / "narrow_lnn.py"
 
 
+PROMPT = re.compile(r"(?m)^[ \t]*# BEGIN PROMPT\n(?:.*\n)*?[ \t]*# END PROMPT\n")
+
+
 def edited(name: str, old: str, new: str) -> Mistake:
-    """The reference's top-level definition `name` with the one snippet `old` replaced by `new`."""
+    """The reference's top-level definition `name` with the one snippet `old` replaced by `new`.
+
+    The students' prompts in it (inert comments) are left out, so a snippet is found in the solution alone.
+    """
     source = REFERENCE.read_text()
     node = next(n for n in ast.parse(source).body if getattr(n, "name", None) == name)
-    definition = "".join(source.splitlines(keepends=True)[node.lineno - 1:node.end_lineno])
+    definition = PROMPT.sub("", "".join(source.splitlines(keepends=True)[node.lineno - 1:node.end_lineno]))
     if definition.count(old) != 1:
         raise ValueError(f"{name} in {REFERENCE.name} holds {definition.count(old)} copies of {old!r}; expected 1")
     return Mistake(function=name, source=definition.replace(old, new))
