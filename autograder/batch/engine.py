@@ -205,14 +205,36 @@ def _stopped_by_signals():
             signal.signal(number, handler)
 
 
-def _workdir() -> tempfile.TemporaryDirectory:
-    """Make the batch's temporary folder, first removing those of batches killed outright (SIGKILL leaves no
-    chance to clean up, and they hold students' files)."""
+@contextlib.contextmanager
+def _workdir():
+    """The batch's temporary folder, first removing those of batches killed outright (SIGKILL leaves no chance to
+    clean up, and they hold students' files)."""
     for folder in Path(tempfile.gettempdir()).glob(f"{WORKDIR_PREFIX}*-*"):
         coordinator = folder.name.removeprefix(WORKDIR_PREFIX).split("-", 1)[0]
         if coordinator.isdigit() and not _running(int(coordinator)):
             shutil.rmtree(folder, ignore_errors=True)
-    return tempfile.TemporaryDirectory(prefix=f"{WORKDIR_PREFIX}{os.getpid()}-")
+    folder = tempfile.mkdtemp(prefix=f"{WORKDIR_PREFIX}{os.getpid()}-")
+    try:
+        yield folder
+    finally:
+        _remove_when_quiet(Path(folder))
+
+
+def _remove_when_quiet(folder: Path, patience: float = 5.0) -> None:
+    """Remove `folder`, retrying while a killed worker's sandboxes, which die with it but not at once, still write
+    into it; what stays after `patience` seconds the next batch removes."""
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            shutil.rmtree(folder)
+            return
+        except OSError:
+            if not folder.exists():
+                return
+            if time.monotonic() > deadline:
+                shutil.rmtree(folder, ignore_errors=True)
+                return
+            time.sleep(0.05)
 
 
 def _running(pid: int) -> bool:
