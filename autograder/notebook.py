@@ -19,6 +19,7 @@ import atexit
 import dataclasses
 import difflib
 import json
+import signal
 import tempfile
 import warnings
 from pathlib import Path
@@ -137,9 +138,8 @@ def _assignment(name: str | None, functions: tuple[str, ...], namespace: dict) -
     assignments = _course()
     if not assignments:
         raise CheckError(NO_ASSIGNMENTS.format(course=course_root()))
-    if functions:
-        found = [a for a in assignments if set(functions) & set(a.functions)]
-    else:
+    found = [a for a in assignments if set(functions) & set(a.functions)]
+    if not found:  # none asked, or misspelled: the assignment whose functions the kernel defines most of
         defined = {a.name: sum(function in namespace for function in a.functions) for a in assignments}
         found = [a for a in assignments if defined[a.name] and defined[a.name] == max(defined.values())]
     if len(found) == 1:
@@ -180,7 +180,7 @@ def _grade(definition: Assignment, path: Path) -> Report:
     try:
         sandbox = _sandboxes.get(course)
         if sandbox is None or sandbox.process.poll() is not None:
-            sandbox = _sandboxes[course] = start_sandbox(definition.course)
+            sandbox = _sandboxes[course] = _started_without_interrupts(definition.course)
             atexit.register(sandbox.close)
         return grade(definition, path, sandbox=sandbox)
     except GradingError as error:
@@ -188,6 +188,17 @@ def _grade(definition: Assignment, path: Path) -> Report:
         raise CheckError(CHECK_FAILED.format(error=error)) from None
     finally:
         torch.set_num_threads(threads)
+
+
+def _started_without_interrupts(course: Path) -> Sandbox:
+    """Start the zygote ignoring SIGINT: Jupyter interrupts a kernel by signalling its whole process group, and the
+    zygote, which ends with the kernel, must outlive a stopped training loop (an ignored signal stays ignored
+    across exec)."""
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        return start_sandbox(course)
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _show(report: Report) -> None:

@@ -808,7 +808,7 @@ def _classified(nodes: list[ast.stmt], text: str, filename: str, flags: int) -> 
     """Classify a cell's statements; compile the always-kept ones so the child never meets a SyntaxError."""
     lines, statements = text.split("\n"), []
     for node in nodes:
-        if _is_inert(node) or _imports_check(node):
+        if _is_inert(node) or _imports_check(node) or _calls_check(node):  # check(): the helper, not a dropped call
             continue
         flags |= _future_flags(node)
         kind = _KEEP if _is_kept(node) or _is_defining_block(node) else _SETUP if _is_setup(node) else _DROP
