@@ -21,7 +21,7 @@ from autograder.assignments import load_assignment
 from autograder.exporters.gradescope import HIDDEN_LATER
 from autograder.grading import list_tests
 from autograder.report.safe import markdown
-from autograder.shipping.gradescope_package import NOT_STARTED, build_package
+from autograder.shipping.gradescope_package import NO_REFERENCE, NOT_STARTED, build_package
 from autograder.shipping.leaks import course_secrets, find_leaks
 from conftest import PROJECT, SUBMISSIONS
 from installs import install_wheel
@@ -244,3 +244,17 @@ def test_the_zip_builds_in_seconds_from_the_command_line(tmp_path, monkeypatch):
                      r"course/ \(6 files\)", result.output)
     with zipfile.ZipFile(tmp_path / "autograder.zip") as archive:
         assert "--hidden-visibility hidden" in archive.read("run_autograder").decode()
+
+
+def test_an_autograder_needs_the_reference(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from cli import EXIT_USAGE, grade
+
+    shutil.copytree(PROJECT / "assignments", tmp_path / "course" / "assignments")
+    monkeypatch.setenv("GRADE_COURSE", str(tmp_path / "course"))
+    out = tmp_path / "autograder.zip"
+    result = CliRunner().invoke(grade, ["gradescope", "assignment2", "--out", str(out)])
+    assert result.exit_code == EXIT_USAGE and not out.exists()
+    assert NO_REFERENCE.format(name="assignment2", folder=tmp_path / "course" / "reference" / "assignment2") in \
+        " ".join(result.output.split())

@@ -178,6 +178,12 @@ def test_an_interrupt_stops_the_cell_but_not_the_sandbox(instructor_notebook):
     assert "Total: 8/8" in shown(instructor_notebook[15], "text/plain")
 
 
+def test_a_script_exported_from_such_a_notebook_grades_the_same(grade2):
+    exported = f"from autograder import check\n{REFERENCE}\ncheck('dropout')\n"
+    report = grade2(exported)
+    assert report.all_passed, [(r.name, r.feedback) for r in report.results if r.status != PASSED]
+
+
 def test_outside_a_notebook_check_says_where_it_works():
     with pytest.raises(CheckError) as caught:
         check("dropout")

@@ -21,7 +21,7 @@ import zipfile
 from pathlib import Path
 
 from autograder.assignments import Assignment
-from autograder.exporters.gradescope import DEFAULT_HIDDEN_VISIBILITY
+from autograder.exporters.gradescope import DEFAULT_HIDDEN_VISIBILITY, HIDDEN_VISIBILITIES
 from autograder.shipping import ShippingError
 from autograder.shipping.leaks import course_files, course_secrets, refuse_leaks
 from autograder.shipping.wheel import build_wheel
@@ -31,6 +31,8 @@ TORCH_INDEX = "https://download.pytorch.org/whl/cpu"  # the CPU build: no CUDA l
 EXECUTABLE = 0o755
 READABLE = 0o644
 COURSE = "course"
+NO_REFERENCE = "{name} has no reference in {folder}: a Gradescope autograder runs the hidden tests, so it needs them."
+BAD_VISIBILITY = "The hidden tests' visibility is {value!r}; Gradescope's are {allowed}."
 # What a student reads when even the grader could not start: no test ran, so no test is listed.
 NOT_STARTED = {"score": 0, "output": "The autograder could not start, not because of your submission; your instructor "
                "can see why in its log and will grade it again.", "output_format": "md", "visibility": "visible",
@@ -75,8 +77,9 @@ exit 0
 def build_package(assignment: Assignment, out: Path, hidden_visibility: str = DEFAULT_HIDDEN_VISIBILITY) -> list[str]:
     """Write the autograder zip of `assignment` to `out`; return the names of its members."""
     if not assignment.has_reference:
-        raise ShippingError(f"{assignment.name} has no reference in {assignment.reference_dir}: a Gradescope "
-                            "autograder runs the hidden tests, so it needs them.")
+        raise ShippingError(NO_REFERENCE.format(name=assignment.name, folder=assignment.reference_dir))
+    if hidden_visibility not in HIDDEN_VISIBILITIES:
+        raise ShippingError(BAD_VISIBILITY.format(value=hidden_visibility, allowed=", ".join(HIDDEN_VISIBILITIES)))
     out.parent.mkdir(parents=True, exist_ok=True)
     handle, zipped = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)  # beside `out`: replaced in one step
     os.close(handle)
