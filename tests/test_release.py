@@ -19,7 +19,7 @@ from autograder.grading import list_tests
 from autograder.shipping import ShippingError
 from autograder.shipping.leaks import BODY, COPY, GIT, NUMBER, course_secrets, find_leaks
 from autograder.shipping.release import INSIDE_COURSE, NOT_EMPTY, build_release
-from autograder.submission import CHANGED_ONE, NEITHER_CHANGED, SAVED_LAST, WORKED_ON
+from autograder.submission import BOTH_CHANGED, CHANGED_ONE, NEITHER_CHANGED, SAVED_LAST, WORKED_ON, find_worked_on
 from cli import EXIT_USAGE, grade
 from conftest import PROJECT, SUBMISSIONS
 from installs import install_wheel
@@ -217,7 +217,7 @@ def test_the_folder_as_shipped_grades_the_file_the_student_worked_on(release, in
                             reason=CHANGED_ONE.format(other="regularization.ipynb")) in flat(result.stdout)
 
 
-def test_with_both_files_changed_the_one_saved_last_is_graded(release, installed, tmp_path):
+def test_with_both_files_changed_the_one_saved_last_is_graded(release, tmp_path):
     folder = tmp_path / "assignment2"
     shutil.copytree(release / "assignment2", folder)
     (folder / "regularization.py").write_text("def l1_reg(model):\n    return 0\n")
@@ -225,23 +225,46 @@ def test_with_both_files_changed_the_one_saved_last_is_graded(release, installed
     notebook.cells.append(nbformat.v4.new_code_cell(REFERENCE.read_text()))
     nbformat.write(notebook, folder / "regularization.ipynb")
     os.utime(folder / "regularization.py", (1_000_000_000, 1_000_000_000))
-    result = run([str(installed), "assignment2"], folder)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "Graded regularization.ipynb" in result.stdout
-    assert "graded regularization.ipynb, the one saved last, as both differ from the files handed out" in \
-        flat(result.stdout)
+    chosen, sentence = find_worked_on(folder, "regularization", release / "assignment2")
+    assert chosen == folder / "regularization.ipynb"
+    assert sentence == WORKED_ON.format(script="regularization.py", notebook="regularization.ipynb",
+                                        folder="assignment2", chosen="regularization.ipynb",
+                                        other="regularization.py", reason=SAVED_LAST.format(state=BOTH_CHANGED))
 
 
-def test_an_untouched_folder_grades_the_notebook_and_says_why(release, installed, tmp_path):
+def test_a_notebook_run_but_not_edited_counts_as_handed_out(release, tmp_path):
     folder = tmp_path / "assignment2"
     shutil.copytree(release / "assignment2", folder)
-    result = run([str(installed), "assignment2"], folder)
-    assert result.returncode == 1
-    assert SAVED_LAST.format(state=NEITHER_CHANGED) in flat(result.stdout)
+    notebook = nbformat.read(folder / "regularization.ipynb", as_version=4)
+    run = next(cell for cell in notebook.cells if cell.cell_type == "code")
+    run.outputs, run.execution_count = [nbformat.v4.new_output("stream", text="Random seed 2021 has been set.\n")], 1
+    notebook.metadata["widgets"] = {"state": {}}
+    nbformat.write(notebook, folder / "regularization.ipynb")  # saved last, yet only its outputs changed
+    (folder / "regularization.py").write_text((folder / "regularization.py").read_text() + "\nSEED = 7\n")
+    os.utime(folder / "regularization.py", (1_000_000_000, 1_000_000_000))
+    chosen, sentence = find_worked_on(folder, "regularization", release / "assignment2")
+    assert chosen == folder / "regularization.py"
+    assert CHANGED_ONE.format(other="regularization.ipynb") in sentence
+
+
+def test_an_untouched_folder_grades_the_notebook_and_says_why(release, tmp_path):
+    folder = tmp_path / "assignment2"
+    shutil.copytree(release / "assignment2", folder)
+    chosen, sentence = find_worked_on(folder, "regularization", release / "assignment2")
+    assert chosen.name == "regularization.ipynb" and SAVED_LAST.format(state=NEITHER_CHANGED) in sentence
+
+
+def test_a_named_file_is_graded_whatever_lies_beside_it(release, tmp_path):
+    folder = tmp_path / "assignment2"
+    shutil.copytree(release / "assignment2", folder)
+    assert find_worked_on(folder / "regularization.py", "regularization", release / "assignment2") == (
+        folder / "regularization.py", None)
 
 
 def test_an_instructor_points_the_installed_grader_at_the_course(installed, course, tmp_path):
-    result = run([str(installed), "assignment2", str(REFERENCE)], tmp_path, GRADE_COURSE=str(course))
-    assert result.returncode == 0, result.stdout + result.stderr
-    total = sum(test.max_score for test in list_tests(load_assignment("assignment2", PROJECT)))
-    assert f"Total: {total:g}/{total:g}" in result.stdout and "hidden test" not in result.stdout
+    result = run([str(installed), "list"], tmp_path, GRADE_COURSE=str(course))
+    assert result.returncode == 0, result.stderr
+    tests = [test for test in list_tests(load_assignment("assignment2", PROJECT)) if test.function == "dropout"]
+    assert f"  dropout                    {sum(t.max_score for t in tests):g} points, {len(tests)} tests" in \
+        result.stdout.splitlines()
+    assert "hidden tests" not in result.stdout  # every one of them is listed, and runs
