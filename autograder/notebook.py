@@ -65,11 +65,7 @@ def check(*functions: str, assignment: str | None = None) -> None:
     if len(functions) == 1 and functions[0] in {a.name for a in _course()}:
         assignment, functions = functions[0], ()
     definition = _assignment(assignment, functions, shell.user_ns)
-    for name in functions:
-        if name not in definition.functions:
-            close = difflib.get_close_matches(name, definition.functions, n=1)
-            raise CheckError(UNKNOWN_FUNCTION.format(assignment=definition.name, name=name, functions=", ".join(
-                definition.functions), hint=CLOSE_NAME.format(close=close[0]) if close else ""))
+    _check_names(definition, functions)
     with tempfile.TemporaryDirectory(prefix="grade-check-") as folder:
         path = Path(folder) / f"{definition.module}.ipynb"
         cells = _write_cells(shell.history_manager, path)
@@ -146,6 +142,15 @@ def _assignment(name: str | None, functions: tuple[str, ...], namespace: dict) -
         return found[0]
     raise CheckError(WHICH_ASSIGNMENT.format(example=assignments[0].name,
                                              names=", ".join(a.name for a in assignments)))
+
+
+def _check_names(definition: Assignment, functions: tuple[str, ...]) -> None:
+    """Refuse a name the assignment does not grade, suggesting the closest one: a typo must not read as 'no test'."""
+    for name in functions:
+        if name not in definition.functions:
+            close = difflib.get_close_matches(name, definition.functions, n=1)
+            raise CheckError(UNKNOWN_FUNCTION.format(assignment=definition.name, name=name, functions=", ".join(
+                definition.functions), hint=CLOSE_NAME.format(close=close[0]) if close else ""))
 
 
 def _write_cells(history, path: Path) -> int:

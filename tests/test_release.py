@@ -20,7 +20,7 @@ from autograder.shipping import ShippingError
 from autograder.shipping.leaks import BODY, COPY, GIT, NUMBER, course_secrets, find_leaks
 from autograder.shipping.release import INSIDE_COURSE, NOT_EMPTY, build_release
 from autograder.submission import BOTH_CHANGED, CHANGED_ONE, NEITHER_CHANGED, SAVED_LAST, WORKED_ON, find_worked_on
-from cli import EXIT_USAGE, grade
+from cli import EXIT_USAGE, NO_REFERENCE, grade
 from conftest import PROJECT, SUBMISSIONS
 from installs import install_wheel
 
@@ -268,3 +268,13 @@ def test_an_instructor_points_the_installed_grader_at_the_course(installed, cour
     assert f"  dropout                    {sum(t.max_score for t in tests):g} points, {len(tests)} tests" in \
         result.stdout.splitlines()
     assert "hidden tests" not in result.stdout  # every one of them is listed, and runs
+
+
+def test_batch_warns_when_the_course_has_no_hidden_tests_to_run(course, tmp_path, monkeypatch):
+    public_only = tmp_path / "installed"
+    shutil.copytree(course / "assignments", public_only / "assignments")
+    monkeypatch.setenv(COURSE_VARIABLE, str(public_only))
+    (tmp_path / "empty").mkdir()
+    result = CliRunner().invoke(grade, ["batch", "assignment2", str(tmp_path / "empty"), "--out", str(tmp_path / "o")])
+    assert NO_REFERENCE.format(course=public_only, assignment="assignment2", hidden="22 hidden tests") in \
+        flat(result.output)
