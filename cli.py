@@ -6,12 +6,14 @@ printed passes through `autograder.report.safe.inert`: file names and messages c
 """
 import dataclasses
 import sys
+import time
 import traceback
 from pathlib import Path
 
 import click
 
 from autograder.assignments import AssignmentError, load_assignment
+from autograder.exporters.gradescope import DEFAULT_HIDDEN_VISIBILITY, HIDDEN_VISIBILITIES
 from autograder.feedback import counted
 from autograder.report import ERROR, FAILED, Report
 from autograder.report.safe import inert
@@ -26,10 +28,19 @@ GRADER_FAILED = ("The grader itself failed, not because of your submission, so n
 GRADING_FAILED = "Error: grading failed, not because of the submission: {error}"
 STOPPED = ("Stopped by {signal}: the students graded so far are kept in {out}; run the same command with --resume "
            "to grade the rest.")
+NO_REFERENCE = ("Note: the course at {course} has no reference for {assignment}, so its {hidden} do not run; set "
+                "GRADE_COURSE to the course folder that holds reference/.")
+RELEASED = ("Wrote {out}: {contents}. No file of it holds a reference file, a test submission, or a solution's code "
+            "or expected values.")
+PACKAGED = ("Wrote {out} ({size:.1f} MB, built in {seconds:.1f} s): {members}. Upload it on Gradescope's "
+            "'Configure Autograder' page (Ubuntu 22.04 base image).")
 
 
 timeout_option = click.option("--timeout", type=click.FloatRange(min=0.1),
                               help="Seconds each call into the student's code may take (default: 10).")
+visibility_option = click.option("--hidden-visibility", type=click.Choice(HIDDEN_VISIBILITIES),
+                                 default=DEFAULT_HIDDEN_VISIBILITY, show_default=True,
+                                 help="When Gradescope shows students the hidden tests' results.")
 
 
 class UsageProblem(click.ClickException):
@@ -72,35 +83,39 @@ def grade():
 @click.option("--feedback", type=click.Path(file_okay=False, path_type=Path),
               help="Write results.json and feedback.md into this folder.")
 @timeout_option
-def run(assignment, submission, results, feedback, timeout):
+@visibility_option
+def run(assignment, submission, results, feedback, timeout, hidden_visibility):
     """Grade one submission (default: the one in the current folder).
 
     Example: `grade assignment2 submissions/alice/regularization.ipynb --results results.json`
     """
     from autograder.grading import GradingError, grade as grade_submission, start_sandbox
-    from autograder.submission import SubmissionNotFound, find_submission
+    from autograder.submission import SubmissionNotFound, find_worked_on
 
     where = submission or Path.cwd()
+    outputs = (results, feedback, hidden_visibility)
     try:
         definition = load_assignment(assignment)
     except AssignmentError as error:
-        _write_outputs(Report.ungraded(assignment, "", where.name, (), str(error)), results, feedback)
+        _write_outputs(Report.ungraded(assignment, "", where.name, (), str(error)), *outputs)
         raise UsageProblem(str(error)) from None
     try:
-        path = find_submission(where, definition.module)
+        path, choice = find_worked_on(where, definition.module, definition.public_dir)
     except SubmissionNotFound as error:
         sentence = str(error).replace(str(where), where.name or str(where))  # the student's own names only
-        _write_outputs(_ungraded(definition, where.name, sentence), results, feedback)
+        _write_outputs(_ungraded(definition, where.name, sentence), *outputs)
         raise UsageProblem(str(error)) from None
     try:
         with start_sandbox(definition.course) as sandbox:
             report = grade_submission(definition, path, sandbox=sandbox, timeout=timeout)
     except Exception as error:  # noqa: BLE001 -- whatever broke, the LMS still gets a results.json
-        _write_outputs(_ungraded(definition, path.name, GRADER_FAILED, ERROR), results, feedback)
+        _write_outputs(_ungraded(definition, path.name, GRADER_FAILED, ERROR), *outputs)
         detail = str(error) if isinstance(error, GradingError) else traceback.format_exc()
         click.echo(inert(GRADING_FAILED.format(error=detail), newlines=True), err=True)
         sys.exit(EXIT_GRADER)
-    _write_outputs(report, results, feedback)
+    if choice:
+        report = dataclasses.replace(report, notes=(choice, *report.notes))
+    _write_outputs(report, *outputs)
     click.echo(_render(report), nl=False)
     sys.exit(0 if report.all_passed else EXIT_FAILURES)
 
@@ -148,6 +163,9 @@ def batch(assignment, submissions, out, jobs, resume, timeout):
         definition = load_assignment(assignment)
     except AssignmentError as error:
         raise UsageProblem(str(error)) from None
+    if definition.hidden_tests and not definition.has_reference:
+        click.echo(NO_REFERENCE.format(course=definition.course, assignment=assignment,
+                                       hidden=counted(definition.hidden_tests, "hidden test")), err=True)
     progress = Progress()
     try:
         run_batch(definition, submissions, out, jobs or default_jobs(), resume, on_start=progress.start,
@@ -207,15 +225,61 @@ def new(name):
     click.echo(f"Try it: grade {name} {course_root() / 'reference' / name / (name + '.py')}")
 
 
-def _write_outputs(report, results: Path | None, feedback: Path | None) -> None:
+@grade.command("release")
+@click.argument("assignments", nargs=-1, required=True)
+@click.option("--out", required=True, type=click.Path(path_type=Path),
+              help="A new or empty folder, outside the course, for what students receive.")
+def release(assignments, out):
+    """Build what students receive: the grader as a wheel, each assignment's files, no solution.
+
+    Example: `grade release assignment1 assignment2 --out release/`
+    """
+    from autograder.shipping import ShippingError
+    from autograder.shipping.release import build_release
+
+    try:
+        definitions = [load_assignment(name) for name in dict.fromkeys(assignments)]
+        contents = build_release(definitions, out)
+    except (AssignmentError, ShippingError) as error:
+        raise UsageProblem(str(error)) from None
+    click.echo(RELEASED.format(out=out, contents=", ".join(contents)))
+
+
+@grade.command("gradescope")
+@click.argument("assignment")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The zip to write, e.g. autograder.zip.")
+@visibility_option
+def gradescope(assignment, out, hidden_visibility):
+    """Build one assignment's Gradescope autograder: setup.sh, run_autograder, the grader, its hidden tests.
+
+    Example: `grade gradescope assignment2 --out autograder.zip --hidden-visibility after_due_date`
+    """
+    from autograder.shipping import ShippingError
+    from autograder.shipping.gradescope_package import build_package
+
+    started = time.monotonic()
+    try:
+        members = build_package(load_assignment(assignment), out, hidden_visibility)
+    except (AssignmentError, ShippingError) as error:
+        raise UsageProblem(str(error)) from None
+    top = [name for name in members if "/" not in name]
+    folders = sorted({name.split("/")[0] for name in members if "/" in name})
+    shown = top + [f"{folder}/ ({counted(len(members) - len(top), 'file')})" for folder in folders]
+    click.echo(PACKAGED.format(out=out, size=out.stat().st_size / 1e6, seconds=time.monotonic() - started,
+                               members=", ".join(shown)))
+
+
+def _write_outputs(report, results: Path | None, feedback: Path | None,
+                   hidden_visibility: str = DEFAULT_HIDDEN_VISIBILITY) -> None:
     from autograder.exporters import write_atomically
     from autograder.exporters.gradescope import write_results
     from autograder.report import markdown
 
     if results:
-        write_results(report, results)
+        write_results(report, results, hidden_visibility)
     if feedback:
-        write_results(report, feedback / "results.json")
+        write_results(report, feedback / "results.json", hidden_visibility)
         write_atomically(feedback / "feedback.md", markdown.render(report))
 
 

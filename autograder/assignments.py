@@ -4,15 +4,26 @@
       assignments/<name>/assignment.toml   what the student must write, banned calls, points of hidden tests
       assignments/<name>/<module>.py       the stub (and its notebook twin), test_*.py public tests
       reference/<name>/<module>.py         the solution, test_*.py hidden tests (instructors only)
+
+Which course `grade` uses, first found:
+    $GRADE_COURSE                        an instructor's course folder (a checkout, or the Gradescope autograder's)
+    <package>/course/                    the public part of the course, built into an installed package (a wheel
+                                         from `pip install .` or a student release): never a reference
+    the checkout the package runs from   `pip install -e .` or `python cli.py`: reference included
 """
 import importlib.util
 import os
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10, as on Gradescope's default image
+    import tomli as tomllib
+
 COURSE_VARIABLE = "GRADE_COURSE"
-DEFAULT_COURSE = Path(__file__).resolve().parents[1]
+PACKAGED_COURSE = Path(__file__).resolve().parent / "course"
+CHECKOUT = Path(__file__).resolve().parents[1]
 
 
 class AssignmentError(Exception):
@@ -58,8 +69,10 @@ class Assignment:
 
 
 def course_root() -> Path:
-    """The course folder: $GRADE_COURSE, or the folder this package was installed from."""
-    return Path(os.environ.get(COURSE_VARIABLE) or DEFAULT_COURSE)
+    """The course folder: $GRADE_COURSE, else the course built into the installed package, else the checkout."""
+    if os.environ.get(COURSE_VARIABLE):
+        return Path(os.environ[COURSE_VARIABLE])
+    return PACKAGED_COURSE if (PACKAGED_COURSE / "assignments").is_dir() else CHECKOUT
 
 
 def list_assignments(course: Path | None = None) -> list[Assignment]:

@@ -5,6 +5,7 @@ never executed or imported. The data flow is:
 
     folder or file named on the command line
         |  find_submission()    which file to grade, or SubmissionNotFound
+        |  find_worked_on()     ... or, of a .py and a .ipynb as a release ships them, the one the student changed
         v
     regularization.py | regularization.ipynb      opened with O_NOFOLLOW: never a link
         |  load_submission()    read + JSON + ast: chunks, notes, problem
@@ -35,6 +36,9 @@ goes on.
 
 What grading skipped is kept with the names it would have set, so that a later
 NameError can say why (explain_unset).
+
+`from autograder import check` and the `check(...)` calls it allows are the notebook's own
+helper (autograder.notebook), not the exercise: grading skips them in notebooks and .py files alike.
 
 Links are never followed: a named file or folder that is a symbolic link, or the
 chosen file of a folder, is refused with a sentence. Other links in a folder are
@@ -90,6 +94,10 @@ BOTH_KINDS = (
     "Both {module}.py and {module}.ipynb are in {folder}; "
     "name the one to grade, e.g. {example} instead of the folder."
 )
+WORKED_ON = "Both {script} and {notebook} are in {folder}: graded {chosen}, {reason}. To grade {other} instead, name it."
+CHANGED_ONE = "the one changed from the file handed out ({other} is still as handed out)"
+SAVED_LAST = "the one saved last, as {state} the files handed out"
+BOTH_CHANGED, NEITHER_CHANGED = "both differ from", "neither differs from"
 
 UNKNOWN_KIND = "{name} is neither a .py file nor a .ipynb notebook."
 SYMBOLIC_LINK = (
@@ -201,6 +209,7 @@ _LITERAL_PARTS = (
     ast.expr_context, ast.operator, ast.unaryop,
 )
 _KEEP, _SETUP, _DROP = "keep", "setup", "drop"
+CHECK_MODULE, CHECK_NAME = "autograder", "check"  # `from autograder import check`, the notebook's helper
 
 
 @dataclass(frozen=True)
@@ -234,6 +243,14 @@ class SubmissionNotFound(Exception):
     """The file to grade cannot be chosen; the message is the sentence to show."""
 
 
+class BothKinds(SubmissionNotFound):
+    """A folder holds both `<module>.py` and `<module>.ipynb`: which one counts takes knowing what was handed out."""
+
+    def __init__(self, message: str, script: Path, notebook: Path):
+        super().__init__(message)
+        self.script, self.notebook = script, notebook
+
+
 class _Unusable(Exception):
     """A file that cannot be graded at all; the message is the problem sentence."""
 
@@ -261,6 +278,31 @@ def find_submission(where: Path, module: str) -> Path:
         close = _closest(where.stem, _candidates(where.parent)) if where.parent.is_dir() else None
         raise SubmissionNotFound(message + (CLOSE_NAME.format(name=close) if close else ""))
     return _find_in_folder(where, module)
+
+
+def find_worked_on(where: Path, module: str, shipped: Path) -> tuple[Path, str | None]:
+    """Return the file to grade in `where` and, for a folder holding both kinds, the sentence saying which was graded.
+
+    A release hands out `<module>.py` and `<module>.ipynb` side by side, so a student's folder holds both: the one
+    whose code differs from its copy in `shipped` (the assignment's handed-out files) is the one worked on; when both
+    or neither do, the one saved last. The sentence says which and why, so the student can name the other.
+    """
+    try:
+        return find_submission(where, module), None
+    except BothKinds as both:
+        handed_out = {path: _as_handed_out(path, shipped / path.name) for path in (both.script, both.notebook)}
+        changed = [path for path, same in handed_out.items() if not same]
+        if len(changed) == 1:
+            chosen = changed[0]
+            other = both.notebook if chosen == both.script else both.script
+            reason = CHANGED_ONE.format(other=other.name)
+        else:  # a tie goes to the notebook, the form most students work in
+            chosen = max((both.notebook, both.script), key=lambda path: path.lstat().st_mtime_ns)
+            other = both.notebook if chosen == both.script else both.script
+            reason = SAVED_LAST.format(state=BOTH_CHANGED if changed else NEITHER_CHANGED)
+        folder = where.name or str(where)
+        return chosen, WORKED_ON.format(script=both.script.name, notebook=both.notebook.name, folder=folder,
+                                        chosen=chosen.name, reason=reason, other=other.name)
 
 
 def load_submission(path: Path, graded: Iterable[str] | None = None) -> Submission:
@@ -325,8 +367,8 @@ def _find_in_folder(folder: Path, module: str) -> Path:
     names = _candidates(folder)
     present = [f"{module}{suffix}" for suffix in SUFFIXES if f"{module}{suffix}" in names]
     if len(present) == 2:
-        example = folder / f"{module}.ipynb"
-        raise SubmissionNotFound(BOTH_KINDS.format(module=module, folder=folder, example=example))
+        script, notebook = (folder / name for name in present)
+        raise BothKinds(BOTH_KINDS.format(module=module, folder=folder, example=notebook), script, notebook)
     if present:
         return folder / present[0]
     missing = NOTHING_IN_FOLDER.format(module=module, folder=folder)
@@ -365,6 +407,26 @@ def _listing(names: list[str]) -> str:
     if len(names) <= LISTED_FILES:
         return shown
     return MORE_FILES.format(names=shown, count=len(names) - LISTED_FILES)
+
+
+def _as_handed_out(path: Path, original: Path) -> bool:
+    """Tell whether a student's file holds the same code as its handed-out `original` (a notebook's outputs and
+    metadata do not count: running the cells changes them). A file that cannot be read counts as changed."""
+    try:
+        if path.suffix == ".ipynb":
+            return _notebook_code(path) == _notebook_code(original)
+        return _script_text(path) == _script_text(original)
+    except (_Unusable, OSError):
+        return False
+
+
+def _notebook_code(path: Path) -> list[str]:
+    data = _read_file(path, MAX_NOTEBOOK_BYTES)
+    return [_OLD_NEWLINES.sub("\n", source) for _, source in _notebook_cells(path.name, _decode(path.name, data))]
+
+
+def _script_text(path: Path) -> str:
+    return _OLD_NEWLINES.sub("\n", _decode(path.name, _read_file(path, MAX_SOURCE_BYTES)))
 
 
 def _read_file(path: Path, limit: int) -> bytes:
@@ -471,7 +533,10 @@ def _load_script(path: Path, data: bytes) -> Submission:
     if not body or len(body) > MAX_KEPT_STATEMENTS:
         return Submission(path, (Chunk(text, path.name, 1, False, text),), (), None)
     lines, flags, chunks = text.split("\n"), 0, []
+    checks = any(map(_imports_check, body))
     for node in body:
+        if _imports_check(node) or (checks and _calls_check(node)):
+            continue
         flags |= _future_flags(node)
         # Only an import may fail and be skipped: it runs the package's code, not the student's.
         tolerant = isinstance(node, (ast.Import, ast.ImportFrom))
@@ -743,7 +808,7 @@ def _classified(nodes: list[ast.stmt], text: str, filename: str, flags: int) -> 
     """Classify a cell's statements; compile the always-kept ones so the child never meets a SyntaxError."""
     lines, statements = text.split("\n"), []
     for node in nodes:
-        if _is_inert(node):
+        if _is_inert(node) or _imports_check(node) or _calls_check(node):  # check(): the helper, not a dropped call
             continue
         flags |= _future_flags(node)
         kind = _KEEP if _is_kept(node) or _is_defining_block(node) else _SETUP if _is_setup(node) else _DROP
@@ -864,6 +929,19 @@ def _is_inert(node: ast.stmt) -> bool:
     return isinstance(node, ast.Pass) or (
         isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
     )
+
+
+def _imports_check(node: ast.stmt) -> bool:
+    """Tell whether a statement is `from autograder import check`: the notebook's helper, which grading never needs
+    (and which, run in the sandbox, would count as graded code importing the grader)."""
+    return (isinstance(node, ast.ImportFrom) and node.module == CHECK_MODULE and not node.level
+            and all(alias.name == CHECK_NAME and alias.asname in (None, CHECK_NAME) for alias in node.names))
+
+
+def _calls_check(node: ast.stmt) -> bool:
+    """Tell whether a statement is a call of `check(...)` on its own line."""
+    return (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)
+            and isinstance(node.value.func, ast.Name) and node.value.func.id == CHECK_NAME)
 
 
 def _names_read(source: str) -> tuple[frozenset[str], frozenset[str]]:

@@ -1,5 +1,6 @@
 """The `grade` command through click's CliRunner: exit codes, messages, files written."""
 import json
+import os
 import shutil
 
 import pytest
@@ -13,7 +14,7 @@ from conftest import PROJECT, SUBMISSIONS
 
 TESTS = list_tests(load_assignment("assignment2", PROJECT))
 TOTAL = sum(t.max_score for t in TESTS)
-STUDENT_FIELDS = {"name", "score", "max_score", "status", "output", "visibility", "number"}
+STUDENT_FIELDS = {"name", "score", "max_score", "status", "output", "visibility", "number", "tags", "extra_data"}
 
 
 @pytest.fixture
@@ -49,13 +50,14 @@ def test_no_submission_found_exits_2_and_suggests_the_name(runner, tmp_path, mon
     assert "regularization.py" in result.output and "regularisation.py" in result.output
 
 
-def test_both_py_and_notebook_present_exits_2(runner, tmp_path, monkeypatch):
+def test_both_py_and_notebook_present_grades_the_one_saved_last_and_says_so(runner, tmp_path, monkeypatch):
     for name in ("regularization.py", "regularization.ipynb"):
         (tmp_path / name).touch()
+    os.utime(tmp_path / "regularization.py", (1_000_000_000, 1_000_000_000))
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(grade, ["assignment2"])
-    assert result.exit_code == EXIT_USAGE
-    assert "name the one to grade" in result.output
+    assert result.exit_code == 1
+    assert "graded regularization.ipynb, the one saved last" in " ".join(result.output.split())
 
 
 def test_unknown_assignment_exits_2_listing_the_known_ones(runner):

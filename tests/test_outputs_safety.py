@@ -169,7 +169,7 @@ def test_results_json_output_shows_the_public_tests_and_only_counts_the_hidden(r
     public_sentences = {test["output"] for test in public}
     assert not [test["output"] for test in hidden
                 if test["output"] not in public_sentences and test["output"] in document["output"]]
-    assert all(test["name"][:60] in document["output"] for test in public)
+    assert all(markdown(test["name"])[:60] in document["output"] for test in public)
     assert HIDDEN_UNTIL_PUBLISHED.format(tests=f"{len(HIDDEN)} hidden tests",
                                          points=f"{sum(t.max_score for t in HIDDEN):g} points") in document["output"]
     assert document["score"] == sum(test["score"] for test in document["tests"])  # the LMS still gets it all
@@ -300,8 +300,7 @@ def test_batch_outputs_never_name_the_unpacking_folder_or_the_upload(runner, tmp
     for path in [*out.glob("*/results.json"), *out.glob("*/feedback.md")]:
         text = path.read_text()
         assert "grade-batch-" not in text and str(tmp_path) not in text and "instructors-only" not in text, path
-    assert json.loads((out / "ada" / "results.json").read_text())["output"].splitlines()[1].startswith(
-        "Graded ada.py in ")
+    assert "for `ada.py`" in json.loads((out / "ada" / "results.json").read_text())["output"].splitlines()[2]
 
 
 # ------------------------------------------------------------------------------------------ readers

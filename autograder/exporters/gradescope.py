@@ -1,33 +1,50 @@
-"""Gradescope's results.json: what an LMS autograder reads back from us.
+"""Gradescope's results.json: what an LMS autograder reads back from us (gradescope/autograder_samples docs/specs.md).
 
-The top-level `output` is shown to the student at once, so it holds only the public tests and how many hidden
-tests there are; each hidden test's own entry is shown once grades are published. Every text is inert (no
-control character reaches a page that renders it) and each sentence is cut to a readable size, so the file
-stays small whatever a submission raises or prints.
+    top level   score, execution_time; `output` in Markdown ("md"), shown to the student at once, so it holds only
+                the public tests and how many hidden tests there are; stdout_visibility "hidden" (the terminal
+                report on stdout names the hidden tests: instructors only); extra_data: the assignment and the
+                sandbox's layers
+    each test   name, score, max_score, status, number, output (plain text); tags: its function; extra_data: the
+                named mistake it matched; visibility: "visible" for a public test, the instructor's choice for a
+                hidden one (after_published by default, after_due_date or hidden)
+
+Every text is inert (no control character reaches a page that renders it; the Markdown output escapes every
+markup character a student could write) and each sentence is cut to a readable size, so the file stays small
+whatever a submission raises or prints.
 """
 import json
 from pathlib import Path
 
 from autograder.exporters import write_atomically
-from autograder.report import PASSED, Report
+from autograder.report import PASSED, Report, markdown
 from autograder.report.safe import inert, shown
-from autograder.report.text import render
+from autograder.report.text import HIDDEN_UNTIL_PUBLISHED
 
-HIDDEN_TESTS_VISIBILITY = "after_published"  # the hidden suite's sentences show once grades are published
-OUTPUT_WIDTH = 100
+# When the hidden suite's sentences show; Gradescope's own words for it.
+HIDDEN_VISIBILITIES = ("after_published", "after_due_date", "hidden")
+DEFAULT_HIDDEN_VISIBILITY = "after_published"
+# The line of the top-level output counting the hidden tests, for each of their visibilities.
+HIDDEN_LATER = {
+    "after_published": HIDDEN_UNTIL_PUBLISHED,
+    "after_due_date": "Also graded: {tests} ({points}), whose results show after the due date.",
+    "hidden": "Also graded: {tests} ({points}), whose results your instructor sees.",
+}
+OUTPUT_FORMAT = "md"
 
 
-def results_json(report: Report) -> dict:
-    """Build the results.json document: every test with its score, status and sentence."""
+def results_json(report: Report, hidden_visibility: str = DEFAULT_HIDDEN_VISIBILITY) -> dict:
+    """Build the results.json document: every test with its score, status, sentence, function and mistake."""
     report = shown(report)
     return {
         "score": report.score,
         "execution_time": round(report.duration, 3),
-        "output": render(report, width=OUTPUT_WIDTH, public_only=True),  # inert already
-        "output_format": "text",
+        "output": markdown.render(report, hidden_later=HIDDEN_LATER[hidden_visibility]),  # inert and escaped
+        "output_format": OUTPUT_FORMAT,
         "test_output_format": "text",
         "test_name_format": "text",
         "visibility": "visible",
+        "stdout_visibility": "hidden",
+        "extra_data": {"assignment": inert(report.assignment), "sandbox": [inert(layer) for layer in report.layers]},
         "tests": [
             {
                 "name": inert(result.name),
@@ -35,14 +52,16 @@ def results_json(report: Report) -> dict:
                 "max_score": result.max_score,
                 "status": "passed" if result.status == PASSED else "failed",
                 "output": inert(result.feedback),
-                "visibility": HIDDEN_TESTS_VISIBILITY if result.hidden else "visible",
+                "tags": [inert(result.function)],
+                "visibility": hidden_visibility if result.hidden else "visible",
                 "number": str(result.number),
+                "extra_data": {"mistake": inert(result.mistake)} if result.mistake else {},
             }
             for result in report.results
         ],
     }
 
 
-def write_results(report: Report, path: Path) -> None:
+def write_results(report: Report, path: Path, hidden_visibility: str = DEFAULT_HIDDEN_VISIBILITY) -> None:
     """Write results.json for `report`."""
-    write_atomically(path, json.dumps(results_json(report), indent=2) + "\n")
+    write_atomically(path, json.dumps(results_json(report, hidden_visibility), indent=2) + "\n")

@@ -3,8 +3,8 @@
     grader ==control (seqpacket, JSON + fds)==> zygote --fork--> child (confined)
     grader <========== data socket (wire frames) ==============> child
 
-The grader starts it with `python -P -m autograder.sandbox.zygote FD` from "/" as a fresh
-interpreter (so neither the grader's folder nor anything in it is on sys.path), or (a batch
+The grader starts it with `python -c "...; main()" FD` from "/" as a fresh interpreter that
+drops '' from sys.path (so neither the grader's folder nor anything in it is on it), or (a batch
 worker, to share its already imported torch) by forking itself; either way before it loads
 any reference solution or hidden test, so a child can never find a solution or an expected
 value in memory it inherited. Forking a child from here costs milliseconds where a new
