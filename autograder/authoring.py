@@ -312,7 +312,7 @@ def scaffold(name: str, course: Path) -> list[Path]:
     if not name.isidentifier() or not name[0].isalpha():
         raise AuthoringError(NOT_AN_IDENTIFIER.format(name=name))
     files = {course / pattern.format(name=name): text.format(name=name) for pattern, text in SCAFFOLD.items()}
-    for folder in {path.parent for path in files}:
+    for folder in dict.fromkeys(path.parent for path in files):
         if folder.exists():
             raise AuthoringError(ALREADY_THERE.format(path=folder))
     for path, text in files.items():

@@ -112,7 +112,8 @@ def test_the_scan_finds_a_reference_file_and_a_test_submission(tampered):
 def test_the_scan_finds_a_solution_body_pasted_into_a_stub_or_a_readme(tampered):
     stub = tampered / "assignment2" / "regularization.py"
     reference = REFERENCE.read_text()
-    body = reference[reference.index("    if not 0 <= p <= 1:"):reference.index("\n\n\nclass Dropout")]
+    start = reference.index("    if not 0 <= p <= 1:")
+    body = reference[start:reference.index("# END SOLUTION", start)]
     stub.write_text(stub.read_text().replace('raise NotImplementedError("Complete the dropout function")',
                                              body.strip(), 1))
     hidden = HIDDEN_SUITE.read_text()

@@ -8,7 +8,7 @@
                                     .zip member by member, a notebook cell by cell
         --> one sentence per secret found: which file holds what, and which course file it comes from
 
-A body matches whether it was copied as written (its text, whitespace aside, in any file: a README or a Markdown
+A body matches whether it was copied as written (its text, whitespace and comment lines aside, in any file: a README or a Markdown
 cell too) or reformatted (the same syntax tree, in a function of any name). Bodies shorter than MIN_BODY characters
 (`return x`) say nothing of a solution and would match honest code, so they are left out; so are the bodies the
 handed-out files hold themselves (the stub's set_seed) and those of `allowed` files (the one reference a Gradescope
@@ -222,7 +222,9 @@ def _numbers(text: str) -> set[float]:
 
 
 def _flat(text: str) -> str:
-    return " ".join(text.split())
+    """The code of `text` with whitespace collapsed; comment lines go, so that a solution region reads the same
+    without its BEGIN/END SOLUTION markers and the PROMPT beside it."""
+    return " ".join(word for line in text.splitlines() if not line.lstrip().startswith("#") for word in line.split())
 
 
 def _digest(data: bytes) -> str:
