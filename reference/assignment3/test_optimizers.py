@@ -1,9 +1,10 @@
 """Hidden tests of assignment3 (optimizers): each update rule replayed for 100 steps against torch.optim.
 
-    grader: gradient of the least-squares loss at the student's current theta (numpy)
-        --> student's step(theta, grad, *state[, t], *hyperparameters) in the sandbox
-        --> the returned (theta, *state) is fed back for the next step
+    sandbox (probes.trajectory, one round trip for all 100 steps): gradient of the least-squares loss
+        at the student's current theta --> student's step(theta, grad, *state[, t], *hyperparameters)
+        --> the returned (theta, *state) is fed back for the next step --> every step's values, stacked
     grader: torch.optim.<Optimizer> in float64 on the same problem --> the expected theta and state
+        (and the known wrong variants' paths), computed once per process: a batch reuses them
 
 Paths are compared at steps 1, 2, 3, 10 and 100 to about 1e-9 relative, as the contract
 promises agreement with torch to about 1e-10. A wrong path is named by replaying the
@@ -19,6 +20,7 @@ import torch
 
 from autograder.checks import (Mistake, StudentFault, describe, describe_call, expect_that, graded, mismatch,
                                probes)
+from autograder.sandbox.remote import RaisedError
 
 STEPS = 100
 CHECKPOINTS = (1, 2, 3, 10, 100)
@@ -357,7 +359,7 @@ def variant_path(rule: Rule, run: Run, variant) -> list[tuple[np.ndarray, ...]]:
     return replay(rule, run, variant)
 
 
-# Each call into the sandbox costs about 0.5 ms, so the theta test and the state test of a rule share one replay.
+# The theta test and the state test of a rule share one replay per submission.
 _student_paths: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
@@ -366,12 +368,31 @@ def student_path(student, rule: Rule, run: Run) -> list[tuple[np.ndarray, ...]]:
     paths = _student_paths.setdefault(student, {})
     if (rule, run) not in paths:
         try:
-            paths[rule, run] = replay(rule, run, getattr(student, rule.name))
+            paths[rule, run] = _replayed_in_sandbox(student, rule, run)
         except StudentFault as fault:
             paths[rule, run] = fault
     if isinstance(paths[rule, run], StudentFault):
         raise paths[rule, run]
     return paths[rule, run]
+
+
+def _replayed_in_sandbox(student, rule: Rule, run: Run) -> list[tuple[np.ndarray, ...]]:
+    """The student's path, all 100 steps taken in the sandbox in one round trip (a call into it costs about 0.5 ms).
+
+    Where a step raises or returns something else than float64 arrays shaped like theta, the steps are replayed
+    here one call at a time, so that the sentence names that call and what it returned.
+    """
+    x, y, theta = least_squares(run.problem)
+    step = getattr(student, rule.name)
+    state = tuple(np.zeros_like(theta) for _ in rule.state)
+    try:
+        answer = student.run(probes.trajectory, step, x, y, theta, state, run.hyper, rule.counts_steps, STEPS,
+                             label=f"{STEPS} steps of {rule.call(run)} on {run.problem.shown}")
+    except RaisedError:
+        return replay(rule, run, step)
+    whole = all(quantity.shape == (STEPS, *theta.shape) and quantity.dtype == np.float64
+                for quantity in answer["path"])
+    return list(zip(*answer["path"])) if answer["steps"] == STEPS and whole else replay(rule, run, step)
 
 
 def expect_path(student, rule: Rule, run: Run, quantity: str) -> None:
