@@ -55,8 +55,12 @@ class Calls:
     def results(self) -> list:
         """One result per call, rebuilt from the leaves when they were stacked."""
         if self._results is None:
-            self._results = [_rebuilt(self.layout, self.leaves, call) for call in range(self.count)]
+            self._results = [self.result(call) for call in range(self.count)]
         return self._results
+
+    def result(self, call: int):
+        """The result of call number `call`."""
+        return self._results[call] if self._results is not None else _rebuilt(self.layout, self.leaves, call)
 
     def stacked(self, kind: str, size: int) -> list | None:
         """The leaves when each result is a `kind` ("tuple" or "list") of `size` arrays, else None."""
