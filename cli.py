@@ -133,8 +133,11 @@ def list_command():
               help="Folder for grades.csv, summary.md/.html and one folder per student.")
 @click.option("--jobs", type=click.IntRange(min=1), help="Workers grading side by side (default: one per core).")
 @click.option("--resume", is_flag=True, help="Keep students already graded with the same submission and tests.")
+@click.option("--cluster", metavar="ADDRESS",
+              help="Grade on the Dask cluster whose scheduler is at ADDRESS (tcp://host:8786, or a scheduler file); "
+                   "--jobs is then the cluster's business. Needs the [cluster] extra.")
 @timeout_option
-def batch(assignment, submissions, out, jobs, resume, timeout):
+def batch(assignment, submissions, out, jobs, resume, cluster, timeout):
     """Grade a class: a folder or zip with one submission per student.
 
     Example: `grade batch assignment2 canvas_download.zip --out grades/ --resume`
@@ -151,7 +154,7 @@ def batch(assignment, submissions, out, jobs, resume, timeout):
     progress = Progress()
     try:
         run_batch(definition, submissions, out, jobs or default_jobs(), resume, on_start=progress.start,
-                  on_done=progress, timeout=timeout)
+                  on_done=progress, timeout=timeout, cluster=cluster)
     except BatchInputError as error:
         raise UsageProblem(str(error)) from None
     except GradingError as error:
