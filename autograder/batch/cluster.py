@@ -30,6 +30,7 @@ from autograder.report import ERROR, Report
 
 IN_FLIGHT_PER_THREAD = 3  # tasks queued per worker thread: enough that no worker waits for the coordinator
 MIN_IN_FLIGHT = 8  # while an adaptive cluster has no worker yet
+CONNECT_SECONDS = 30
 NO_DASK = ("--cluster needs dask.distributed, which is not installed here: pip install 'dl-autograder[cluster]' "
            "(and the same on the cluster's workers).")
 NO_SCHEDULER = "Could not reach the Dask scheduler at {address}: {error}"
@@ -99,8 +100,8 @@ def connect(address: str):
         raise BatchInputError(NO_DASK) from None
     scheduler_file = Path(address).is_file()
     try:
-        return (Client(scheduler_file=address, timeout=30) if scheduler_file
-                else Client(address, timeout=30))
+        return (Client(scheduler_file=address, timeout=CONNECT_SECONDS) if scheduler_file
+                else Client(address, timeout=CONNECT_SECONDS))
     except (OSError, TimeoutError, ValueError) as error:
         raise BatchInputError(NO_SCHEDULER.format(address=address, error=error)) from None
 
