@@ -11,6 +11,7 @@ promises agreement with torch to about 1e-10. A wrong path is named by replaying
 known wrong variants below on the same problem and finding the one it follows.
 """
 import functools
+import inspect
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -344,13 +345,34 @@ def _malformed(name: str, part, shape: tuple) -> str | None:
 def torch_path(rule: Rule, run: Run) -> list[tuple[np.ndarray, ...]]:
     """What torch.optim does on the same problem, in float64: each (theta, *state) in the contract's form."""
     theta = torch.tensor(least_squares(run.problem)[2], dtype=torch.float64, requires_grad=True)
-    optimizer = rule.make([theta], *run.hyper)
+    step = eager_step(lambda: rule.make([theta], *run.hyper))
     path = []
     for _ in range(STEPS):
         theta.grad = torch.from_numpy(gradient(run.problem, theta.detach().numpy()))
-        optimizer.step()
+        optimizer = step()
         path.append((theta.detach().numpy().copy(), *rule.read(optimizer.state[theta], *run.hyper)))
     return path
+
+
+def eager_step(make):
+    """A function taking one step of the optimizer `make()` builds and returning it: its own step, run as
+    optimizer.step() runs it outside torch.compile, with the same kernels on the same numbers.
+
+    torch.optim's step and add_param_group import torch._dynamo on first use (about as long as importing torch
+    itself) only to keep themselves out of compiled graphs; grading compiles nothing, so they run unwrapped.
+    """
+    add_param_group = torch.optim.Optimizer.add_param_group
+    plain = getattr(add_param_group, "__wrapped__", None)
+    if plain is not None and "__dynamo_disable" not in vars(plain):
+        setattr(plain, "__dynamo_disable", plain)  # what the wrapper caches after importing torch._dynamo
+    optimizer = make()
+    plain_step = inspect.unwrap(type(optimizer).step)
+
+    def step():
+        with torch.no_grad():  # what step's own wrapper sets for an optimizer that is not differentiable
+            plain_step(optimizer)
+        return optimizer
+    return step
 
 
 @functools.cache
