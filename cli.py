@@ -4,8 +4,10 @@ Whatever stops grading, `--results`/`--feedback` still get a results.json (and f
 test at 0 with the reason, so an LMS shows the student a sentence rather than a failed run. Everything
 printed passes through `autograder.report.safe.inert`: file names and messages can come from students.
 """
+import contextlib
 import dataclasses
 import sys
+import threading
 import traceback
 from pathlib import Path
 
@@ -26,6 +28,9 @@ GRADER_FAILED = ("The grader itself failed, not because of your submission, so n
 GRADING_FAILED = "Error: grading failed, not because of the submission: {error}"
 STOPPED = ("Stopped by {signal}: the students graded so far are kept in {out}; run the same command with --resume "
            "to grade the rest.")
+GRADING_NOTICE = "grading {submission}..."
+NOTICE_AFTER = 1.0  # seconds of grading before a terminal is told it is under way
+ERASE_LINE = "\r\033[K"
 
 
 timeout_option = click.option("--timeout", type=click.FloatRange(min=0.1),
@@ -93,7 +98,8 @@ def run(assignment, submission, results, feedback, timeout):
         _write_outputs(_ungraded(definition, where.name, sentence), results, feedback)
         raise UsageProblem(str(error)) from None
     try:
-        with start_sandbox(definition.course) as sandbox:
+        with _notice_while_slow(GRADING_NOTICE.format(submission=path.name)), \
+                start_sandbox(definition.course) as sandbox:
             report = grade_submission(definition, path, sandbox=sandbox, timeout=timeout)
     except Exception as error:  # noqa: BLE001 -- whatever broke, the LMS still gets a results.json
         _write_outputs(_ungraded(definition, path.name, GRADER_FAILED, ERROR), results, feedback)
@@ -168,6 +174,37 @@ def batch(assignment, submissions, out, jobs, resume, cluster, timeout):
     click.echo(progress.finish())
     click.echo(f"Wrote {out / 'grades.csv'}, {out / 'grades_canvas.csv'}, {out / 'summary.html'} and a folder "
                f"per student.")
+
+
+@contextlib.contextmanager
+def _notice_while_slow(text: str, stream=None):
+    """Show `text` on one line of a terminal once the body has run NOTICE_AFTER seconds, and erase it when the body
+    ends; nothing at all when the stream is not a terminal (a log, an LMS's runner)."""
+    stream = stream or sys.stderr
+    if not stream.isatty():
+        yield
+        return
+    state, lock = {"shown": False, "done": False}, threading.Lock()
+
+    def show():
+        with lock:
+            if not state["done"]:
+                stream.write(inert(text))
+                stream.flush()
+                state["shown"] = True
+
+    timer = threading.Timer(NOTICE_AFTER, show)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+        with lock:
+            state["done"] = True
+            if state["shown"]:
+                stream.write(ERASE_LINE)
+                stream.flush()
 
 
 def _write_outputs(report, results: Path | None, feedback: Path | None) -> None:

@@ -1,4 +1,4 @@
-"""The suites' fast paths say what their call-by-call paths said.
+"""The suites' fast paths say what their call-by-call paths said; a slow single grading says it is under way.
 
 Paths of 100 steps are taken in the sandbox in one round trip, the 800-seed checks take every split stacked, and
 case loops send their calls together; where a result is malformed or a call raises, the calls are made again one
@@ -6,7 +6,12 @@ at a time so that the sentence names the call. These tests give the fast paths s
 sentences with those the call-by-call code writes; the torch.optim paths the grader computes without
 torch._dynamo are compared with those of optimizer.step() itself.
 """
+import contextlib
 import importlib.util
+import os
+import pty
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -14,6 +19,7 @@ import torch
 
 from autograder.feedback import StudentFault
 from autograder.report import FAILED, PASSED
+from cli import ERASE_LINE, GRADING_NOTICE
 from conftest import PROJECT
 from submissions.mutations import Mistake, with_mistakes
 
@@ -30,6 +36,7 @@ def hidden_suite(assignment: str, name: str):
 OPTIMIZERS = hidden_suite("assignment3", "optimizers")
 OPTIMIZERS_REFERENCE = (PROJECT / "reference" / "assignment3" / "optimizers.py").read_text()
 SPLITS_REFERENCE = (PROJECT / "reference" / "assignment4" / "splits.py").read_text()
+REGULARIZATION = PROJECT / "reference" / "assignment2" / "regularization.py"
 
 # A correct sgd_step until the gradient's largest entry falls below 0.05 (step 9 of problem A at lr=0.1, step
 # 2 of problem B at lr=0.3), then float32: malformed in the middle of a path.
@@ -131,3 +138,29 @@ def train_dev_test_split(data, labels, partitions=(0.8, 0.1, 0.1), seed=None):
     report = grade_as("assignment4", with_mistakes(SPLITS_REFERENCE, [raising]))
     sizes = next(r for r in report.results if r.name.startswith("train_dev_test_split: int(n * partitions[0])"))
     assert sizes.feedback.startswith("train_dev_test_split(") and "raised ValueError: unlucky" in sizes.feedback
+
+
+def grade_reference_with_stderr(stderr) -> int:
+    command = [sys.executable, str(PROJECT / "cli.py"), "assignment2", str(REGULARIZATION)]
+    return subprocess.run(command, stdout=subprocess.DEVNULL, stderr=stderr, timeout=120).returncode
+
+
+def test_a_terminal_sees_grading_under_way_then_the_line_erased():
+    ours, theirs = pty.openpty()
+    try:
+        assert grade_reference_with_stderr(theirs) == 0  # a cold start takes longer than NOTICE_AFTER
+        os.close(theirs)
+        written = b""
+        with contextlib.suppress(OSError):  # EIO once everything written was read
+            while chunk := os.read(ours, 4096):
+                written += chunk
+    finally:
+        os.close(ours)
+    assert written == (GRADING_NOTICE.format(submission="regularization.py") + ERASE_LINE).encode()
+
+
+def test_a_log_gets_no_grading_notice(tmp_path):
+    log = tmp_path / "stderr.log"
+    with log.open("wb") as stream:
+        assert grade_reference_with_stderr(stream) == 0
+    assert log.read_bytes() == b""
