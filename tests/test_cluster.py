@@ -9,7 +9,8 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
-distributed = pytest.importorskip("distributed", reason="dask.distributed is not installed: pip install -e '.[cluster]'")
+distributed = pytest.importorskip("distributed",
+                                  reason="dask.distributed is not installed: pip install -e '.[cluster]'")
 
 from autograder.assignments import COURSE_VARIABLE, load_assignment  # noqa: E402
 from autograder.batch import cluster as cluster_module  # noqa: E402

@@ -2,6 +2,7 @@
 encoding a thousand small answers costs more than the calls themselves.
 
     results_of(student, f, calls)   the results one by one, as a loop of calls would read them
+    probed_each(student, probe, ...) the same for a probe run on each call (probes.backward on five models)
     calls_alike(student, f, calls)  the results stacked (one array per position, across the calls) when they are
                                     alike, for checks written with numpy over every call at once
 """
@@ -16,17 +17,28 @@ from autograder.sandbox.remote import UNREADABLE, RaisedError
 MALFORMED_LAYOUT = "its stacked results do not fit together"
 
 
-def results_of(student, function, calls, *, label: str):
-    """`function(*args)` for each of `calls`, from one round trip.
+def results_of(student, function, calls, *, label: str, seed: int | None = None):
+    """`function(*args)` for each of `calls` (each call seeded with `seed`, if given), from one round trip.
 
     When one of them raises, the calls are made again one at a time as the caller reads the results, so a test
     checking each result before the next call fails where and as it would have, with the failing call named.
     """
     calls = list(calls)
     try:
-        return student.run(probes.call_many, function, calls, label=label)
+        return student.run(probes.call_many, function, calls, seed, label=label)
     except RaisedError:
-        return (function(*args) for args in calls)
+        one_by_one = function if seed is None else function.seeded(seed)
+        return (one_by_one(*args) for args in calls)
+
+
+def probed_each(student, probe, function, calls, *, label: str, labels):
+    """`student.run(probe, function, *args)` for each of `calls`, from one round trip; made again one at a time,
+    each with its own label from `labels`, when one raises (see results_of)."""
+    calls = list(calls)
+    try:
+        return student.run(probes.each, probe, function, calls, label=label)
+    except RaisedError:
+        return (student.run(probe, function, *args, label=one) for args, one in zip(calls, labels))
 
 
 def calls_alike(student, function, calls, *, label: str) -> "Calls":

@@ -12,6 +12,7 @@ import numpy as np
 import torch
 
 from autograder.sandbox.messages import Anything, Fields, Items, Maybe, Of, Whole, answers
+from autograder.seeding import seed_everything
 
 MAX_GRADIENTS = 10_000
 MAX_LEAVES = 1000  # arrays in one result of calls_alike: a k-fold split of 500 folds
@@ -49,10 +50,17 @@ def arguments_after(function, *args, **kwargs) -> dict:
     return {"value": result, "arguments": list(args)}
 
 
-@answers(lambda function, calls: Items(Anything(), exactly=len(calls)))
-def call_many(function, calls) -> list:
-    """Call `function(*args)` for each argument tuple in `calls`: a thousand calls in one round trip."""
-    return [function(*args) for args in calls]
+@answers(lambda function, calls, seed=None: Items(Anything(), exactly=len(calls)))
+def call_many(function, calls, seed: int | None = None) -> list:
+    """Call `function(*args)` for each argument tuple in `calls`: a thousand calls in one round trip. With `seed`,
+    python, numpy and torch are seeded with it before each call, as a seeded call of its own would be."""
+    return [_seeded(seed, function, args) for args in calls]
+
+
+@answers(lambda probe, function, calls: Items(probe.answer_shape, exactly=len(calls)))
+def each(probe, function, calls) -> list:
+    """Run `probe(function, *args)` (a probe whose answer has one shape) for each argument tuple in `calls`."""
+    return [probe(function, *args) for args in calls]
 
 
 @answers(lambda function, calls: Fields(optional=("results", "layout", "leaves"),
@@ -101,6 +109,12 @@ def trajectory(step, x, y, theta, state, hyper, counts_steps: bool, steps: int) 
 def isinstance_of(value, classinfo) -> bool:
     """Tell whether a student's object is an instance of `classinfo` (e.g. torch.nn.Module)."""
     return isinstance(value, classinfo)
+
+
+def _seeded(seed: int | None, function, args):
+    if seed is not None:
+        seed_everything(seed)
+    return function(*args)
 
 
 def _nest(value):
