@@ -3,8 +3,9 @@ encoding a thousand small answers costs more than the calls themselves.
 
     results_of(student, f, calls)   the results one by one, as a loop of calls would read them
     probed_each(student, probe, ...) the same for a probe run on each call (probes.backward on five models)
-    calls_alike(student, f, calls)  the results stacked (one array per position, across the calls) when they are
-                                    alike, for checks written with numpy over every call at once
+    calls_alike(student, f, args, seeds)  f(*args, seed) for each seed, the results stacked (one array per
+                                    position, across the calls) when they are alike, for checks written with numpy
+                                    over every call at once
 """
 import math
 
@@ -41,18 +42,19 @@ def probed_each(student, probe, function, calls, *, label: str, labels):
         return (student.run(probe, function, *args, label=one) for args, one in zip(calls, labels))
 
 
-def calls_alike(student, function, calls, *, label: str) -> "Calls":
-    """Call `function(*args)` for each of `calls` in one round trip; see Calls for what comes back."""
-    calls = list(calls)
-    answer = student.run(probes.calls_alike, function, calls, label=label)
+def calls_alike(student, function, arguments: tuple, seeds, *, label: str) -> "Calls":
+    """Call `function(*arguments, seed)` for each of `seeds` in one round trip, each call on its own copy of the
+    arguments; see Calls for what comes back."""
+    seeds = list(seeds)
+    answer = student.run(probes.calls_alike, function, tuple(arguments), seeds, label=label)
     if "results" in answer:
-        return Calls(len(calls), results=answer["results"])
+        return Calls(len(seeds), results=answer["results"])
     layout, leaves = answer.get("layout"), answer.get("leaves")
     indices = iter(range(len(leaves or ())))
     if leaves is None or not _well_formed(layout, indices) or next(indices, None) is not None \
-            or any(leaf.ndim == 0 or len(leaf) != len(calls) for leaf in leaves):
+            or any(leaf.ndim == 0 or len(leaf) != len(seeds) for leaf in leaves):
         raise StudentFault(UNREADABLE.format(call=label, reason=MALFORMED_LAYOUT))
-    return Calls(len(calls), layout=layout, leaves=leaves)
+    return Calls(len(seeds), layout=layout, leaves=leaves)
 
 
 class Calls:

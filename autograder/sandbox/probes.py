@@ -8,6 +8,8 @@ Each probe declares the shape of its answer (messages.answers), which StudentCod
 checks in the grader before a test reads it: the student's code shares the
 child's process and can forge what a probe returns.
 """
+import copy
+
 import numpy as np
 import torch
 
@@ -63,18 +65,19 @@ def each(probe, function, calls) -> list:
     return [probe(function, *args) for args in calls]
 
 
-@answers(lambda function, calls: Fields(optional=("results", "layout", "leaves"),
-                                        results=Items(Anything(), exactly=len(calls)), layout=Anything(),
-                                        leaves=Items(ARRAY, MAX_LEAVES)))
-def calls_alike(function, calls) -> dict:
-    """Call `function(*args)` for each argument tuple in `calls` and, when every result is the same nest of tuples
-    and lists of numpy arrays alike in dtype and shape (the split of every seed), send each array stacked across
-    the calls: a few blobs instead of thousands, which the grader checks for all calls at once.
+@answers(lambda function, arguments, seeds: Fields(optional=("results", "layout", "leaves"),
+                                                  results=Items(Anything(), exactly=len(seeds)), layout=Anything(),
+                                                  leaves=Items(ARRAY, MAX_LEAVES)))
+def calls_alike(function, arguments: tuple, seeds) -> dict:
+    """Call `function(*arguments, seed)` for each of `seeds`, each call on its own copy of the arguments (a call
+    that changes them in place changes no other call's) and, when every result is the same nest of tuples and
+    lists of numpy arrays alike in dtype and shape (the split of every seed), send each array stacked across the
+    calls: a few blobs instead of thousands, which the grader checks for all calls at once.
 
     Otherwise the results as they are, like call_many. `layout` is the nest, each array replaced by its index in
     `leaves`; an array at index i of a call's result is `leaves[i][call]`.
     """
-    results = [function(*args) for args in calls]
+    results = [function(*_fresh(arguments), seed) for seed in seeds]
     nests = [_nest(result) for result in results]
     if not results or any(nest is None or nest[0] != nests[0][0] for nest in nests):
         return {"results": results}
@@ -109,6 +112,11 @@ def trajectory(step, x, y, theta, state, hyper, counts_steps: bool, steps: int) 
 def isinstance_of(value, classinfo) -> bool:
     """Tell whether a student's object is an instance of `classinfo` (e.g. torch.nn.Module)."""
     return isinstance(value, classinfo)
+
+
+def _fresh(arguments: tuple) -> list:
+    """A copy of each argument (arrays copied directly: four times faster than deepcopy's dispatch)."""
+    return [argument.copy() if type(argument) is np.ndarray else copy.deepcopy(argument) for argument in arguments]
 
 
 def _seeded(seed: int | None, function, args):

@@ -306,9 +306,8 @@ def expect_rows_equally_likely(student, student_function, name, names, sizes, ar
     """Over TRIALS seeds, expect rows 0, n // 2 and n - 1 to land in each part with probability size / n."""
     n = sum(sizes)
     data, labels = indexed(n)
-    calls = [(data.copy(), labels.copy(), *arguments.values(), seed) for seed in range(TRIALS)]
     label = f"{shown(name, n, 'numpy', **arguments, seed='s')} for s in range({TRIALS})"
-    many = calls_alike(student, student_function, calls, label=label)
+    many = calls_alike(student, student_function, (data, labels, *arguments.values()), range(TRIALS), label=label)
     membership = stacked_membership(many, names, n)
     if membership is None:  # some split is malformed: read them one by one, so the sentence names the first
         membership = np.zeros((len(names), TRIALS, n), dtype=bool)
@@ -697,7 +696,7 @@ def consecutive(folds):
 def test_kfold_random_folds(student):
     n, k = 9, 3
     label = f"kfold_indices({n}, {k}, seed=s) for s in range({TRIALS})"
-    many = calls_alike(student, student.kfold_indices, [(n, k, s) for s in range(TRIALS)], label=label)
+    many = calls_alike(student, student.kfold_indices, (n, k), range(TRIALS), label=label)
     validation = stacked_validation_folds(many, n, k)
     if validation is None:  # some result is malformed: read them one by one, so the sentence names the first
         validation = np.zeros((TRIALS, k, n), dtype=bool)
