@@ -49,46 +49,64 @@ def grade_on_cluster(address: str, assignment: Assignment, entries: list[Entry],
                      store, on_done=None, timeout: float | None = None) -> None:
     """Grade `entries` on the Dask cluster at `address` (a scheduler address or a scheduler file), storing each
     report into `out` with `store(out, entry, fingerprint, report)` as it arrives; call `on_done(outcome)`."""
-    from autograder.batch.engine import Outcome
-    from autograder.grading import list_tests
-
-    listing = functools.cache(lambda: list_tests(assignment))  # for a report written here: collected once
     client = connect(address)
-    futures: dict = {}
+    stream = _Stream(client, assignment, fingerprint, lambda entry, report: store(out, entry, fingerprint, report),
+                     on_done, timeout)
     try:
+        stream.run(entries)
+    finally:
+        stream.cancel()  # stopped by a signal or a broken suite: nothing more is graded for this batch
+        client.close()
+
+
+class _Stream:
+    """A bounded number of students in flight on the cluster, each stored as its report arrives."""
+
+    def __init__(self, client, assignment: Assignment, fingerprint: str, store, on_done, timeout: float | None):
+        from autograder.grading import list_tests
+
+        self.client, self.assignment, self.fingerprint = client, assignment, fingerprint
+        self.store, self.on_done, self.timeout = store, on_done, timeout
+        self.listing = functools.cache(lambda: list_tests(assignment))  # for reports written here: collected once
+        self.futures: dict = {}
+
+    def run(self, entries: list[Entry]) -> None:
+        """Send the course's files to every worker once, then keep `limit` students in flight until all are done."""
         from distributed import as_completed
 
-        course = client.scatter(course_files(assignment, fingerprint), broadcast=True)
-        limit = max(MIN_IN_FLIGHT, IN_FLIGHT_PER_THREAD * sum(client.nthreads().values()))
-        waiting, running = iter(entries), as_completed()
-
-        def finished(entry: Entry, report: Report) -> None:
-            store(out, entry, fingerprint, report)
-            if on_done:
-                on_done(Outcome(entry.student, report.score, report.max_score, skipped=False))
-
-        def submit_next() -> bool:
-            for entry in waiting:
-                if entry.path is None:  # nothing to grade: said here, as a local batch says it
-                    finished(entry, _problem_report(assignment, entry, listing))
-                    continue
-                future = client.submit(grade_bytes, course, entry.path.name, entry.path.read_bytes(), timeout,
-                                       key=f"grade-{uuid.uuid4().hex}", pure=False)
-                futures[future] = entry
-                running.add(future)
-                return True
-            return False
-
-        while len(futures) < limit and submit_next():
+        self.course = self.client.scatter(course_files(self.assignment, self.fingerprint), broadcast=True)
+        limit = max(MIN_IN_FLIGHT, IN_FLIGHT_PER_THREAD * sum(self.client.nthreads().values()))
+        self.waiting, self.running = iter(entries), as_completed()
+        while len(self.futures) < limit and self._submit_next():
             pass
-        for future in running:
-            entry = futures.pop(future)
-            finished(entry, _report_of(future, assignment, entry, listing))
-            submit_next()
-    finally:
-        if futures:  # stopped: nothing more is graded for this batch
-            client.cancel(list(futures))
-        client.close()
+        for future in self.running:
+            entry = self.futures.pop(future)
+            self._finished(entry, _report_of(future, self.assignment, entry, self.listing))
+            self._submit_next()
+
+    def cancel(self) -> None:
+        if self.futures:
+            self.client.cancel(list(self.futures))
+
+    def _submit_next(self) -> bool:
+        """Submit the next student with a file (storing those without one on the way); False when none is left."""
+        for entry in self.waiting:
+            if entry.path is None:  # nothing to grade: said here, as a local batch says it
+                self._finished(entry, _problem_report(self.assignment, entry, self.listing))
+                continue
+            future = self.client.submit(grade_bytes, self.course, entry.path.name, entry.path.read_bytes(),
+                                        self.timeout, key=f"grade-{uuid.uuid4().hex}", pure=False)
+            self.futures[future] = entry
+            self.running.add(future)
+            return True
+        return False
+
+    def _finished(self, entry: Entry, report: Report) -> None:
+        from autograder.batch.engine import Outcome
+
+        self.store(entry, report)
+        if self.on_done:
+            self.on_done(Outcome(entry.student, report.score, report.max_score, skipped=False))
 
 
 def connect(address: str):
