@@ -4,8 +4,10 @@ Whatever stops grading, `--results`/`--feedback` still get a results.json (and f
 test at 0 with the reason, so an LMS shows the student a sentence rather than a failed run. Everything
 printed passes through `autograder.report.safe.inert`: file names and messages can come from students.
 """
+import contextlib
 import dataclasses
 import sys
+import threading
 import time
 import traceback
 from pathlib import Path
@@ -34,6 +36,9 @@ RELEASED = ("Wrote {out}: {contents}. No file of it holds a reference file, a te
             "or expected values.")
 PACKAGED = ("Wrote {out} ({size:.1f} MB, built in {seconds:.1f} s): {members}. Upload it on Gradescope's "
             "'Configure Autograder' page (Ubuntu 22.04 base image).")
+GRADING_NOTICE = "grading {submission}..."
+NOTICE_AFTER = 1.0  # seconds of grading before a terminal is told it is under way
+ERASE_LINE = "\r\033[K"
 
 
 timeout_option = click.option("--timeout", type=click.FloatRange(min=0.1),
@@ -106,7 +111,8 @@ def run(assignment, submission, results, feedback, timeout, hidden_visibility):
         _write_outputs(_ungraded(definition, where.name, sentence), *outputs)
         raise UsageProblem(str(error)) from None
     try:
-        with start_sandbox(definition.course) as sandbox:
+        with _notice_while_slow(GRADING_NOTICE.format(submission=path.name)), \
+                start_sandbox(definition.course) as sandbox:
             report = grade_submission(definition, path, sandbox=sandbox, timeout=timeout)
     except Exception as error:  # noqa: BLE001 -- whatever broke, the LMS still gets a results.json
         _write_outputs(_ungraded(definition, path.name, GRADER_FAILED, ERROR), *outputs)
@@ -148,8 +154,11 @@ def list_command():
               help="Folder for grades.csv, summary.md/.html and one folder per student.")
 @click.option("--jobs", type=click.IntRange(min=1), help="Workers grading side by side (default: one per core).")
 @click.option("--resume", is_flag=True, help="Keep students already graded with the same submission and tests.")
+@click.option("--cluster", metavar="ADDRESS",
+              help="Grade on the Dask cluster whose scheduler is at ADDRESS (tcp://host:8786, or a scheduler file); "
+                   "--jobs is then the cluster's business. Needs the [cluster] extra.")
 @timeout_option
-def batch(assignment, submissions, out, jobs, resume, timeout):
+def batch(assignment, submissions, out, jobs, resume, cluster, timeout):
     """Grade a class: a folder or zip with one submission per student.
 
     Example: `grade batch assignment2 canvas_download.zip --out grades/ --resume`
@@ -169,7 +178,7 @@ def batch(assignment, submissions, out, jobs, resume, timeout):
     progress = Progress()
     try:
         run_batch(definition, submissions, out, jobs or default_jobs(), resume, on_start=progress.start,
-                  on_done=progress, timeout=timeout)
+                  on_done=progress, timeout=timeout, cluster=cluster)
     except BatchInputError as error:
         raise UsageProblem(str(error)) from None
     except GradingError as error:
@@ -268,6 +277,37 @@ def gradescope(assignment, out, hidden_visibility):
     shown = top + [f"{folder}/ ({counted(len(members) - len(top), 'file')})" for folder in folders]
     click.echo(PACKAGED.format(out=out, size=out.stat().st_size / 1e6, seconds=time.monotonic() - started,
                                members=", ".join(shown)))
+
+
+@contextlib.contextmanager
+def _notice_while_slow(text: str, stream=None):
+    """Show `text` on one line of a terminal once the body has run NOTICE_AFTER seconds, and erase it when the body
+    ends; nothing at all when the stream is not a terminal (a log, an LMS's runner)."""
+    stream = stream or sys.stderr
+    if not stream.isatty():
+        yield
+        return
+    state, lock = {"shown": False, "done": False}, threading.Lock()
+
+    def show():
+        with lock:
+            if not state["done"]:
+                stream.write(inert(text))
+                stream.flush()
+                state["shown"] = True
+
+    timer = threading.Timer(NOTICE_AFTER, show)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+        with lock:
+            state["done"] = True
+            if state["shown"]:
+                stream.write(ERASE_LINE)
+                stream.flush()
 
 
 def _write_outputs(report, results: Path | None, feedback: Path | None,

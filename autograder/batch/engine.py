@@ -73,8 +73,10 @@ class BatchStopped(Exception):
 
 
 def run_batch(assignment: Assignment, submissions: Path, out: Path, jobs: int = 1, resume: bool = False,
-              on_start=None, on_done=None, timeout: float | None = None) -> list[tuple[str, Report]]:
-    """Discover the class's submissions, grade them, then write grades.csv, its Canvas twin and the summary."""
+              on_start=None, on_done=None, timeout: float | None = None,
+              cluster: str | None = None) -> list[tuple[str, Report]]:
+    """Discover the class's submissions, grade them (on the Dask cluster at `cluster`, if given), then write
+    grades.csv, its Canvas twin and the summary."""
     from autograder.exporters.grades import write_canvas_csv, write_grades_csv
     from autograder.report.summary import write_summary
 
@@ -84,7 +86,7 @@ def run_batch(assignment: Assignment, submissions: Path, out: Path, jobs: int = 
         entries = discover(submissions, assignment.module, Path(workdir))
         if on_start:
             on_start(len(entries))
-        graded = grade_class(assignment, entries, out, Path(workdir), jobs, resume, on_done, timeout)
+        graded = grade_class(assignment, entries, out, Path(workdir), jobs, resume, on_done, timeout, cluster)
         write_grades_csv(graded, out / "grades.csv")
         write_canvas_csv(graded, {entry.student: entry.name for entry in entries}, assignment.title,
                          out / "grades_canvas.csv")
@@ -93,9 +95,10 @@ def run_batch(assignment: Assignment, submissions: Path, out: Path, jobs: int = 
 
 
 def grade_class(assignment: Assignment, entries: list[Entry], out: Path, workdir: Path, jobs: int = 1,
-                resume: bool = False, on_done=None, timeout: float | None = None) -> list[tuple[str, Report]]:
-    """Grade every entry into `out`, `jobs` at a time, the workers' scratch in `workdir`; call `on_done(outcome)`
-    as each finishes."""
+                resume: bool = False, on_done=None, timeout: float | None = None,
+                cluster: str | None = None) -> list[tuple[str, Report]]:
+    """Grade every entry into `out`, `jobs` at a time, the workers' scratch in `workdir`, or on the Dask cluster
+    at `cluster`; call `on_done(outcome)` as each finishes."""
     out.mkdir(parents=True, exist_ok=True)
     fingerprint = suite_fingerprint(assignment)
     pending = []
@@ -105,7 +108,11 @@ def grade_class(assignment: Assignment, entries: list[Entry], out: Path, workdir
                 on_done(_outcome_of(out, entry, skipped=True))
         else:
             pending.append(entry)
-    if pending:
+    if pending and cluster:
+        from autograder.batch.cluster import grade_on_cluster
+
+        grade_on_cluster(cluster, assignment, pending, out, fingerprint, _store, on_done, timeout)
+    elif pending:
         _grade_in_workers(assignment, pending, out, workdir, jobs, fingerprint, on_done, timeout)
     return [(entry.student, load_graded(out, entry.student)) for entry in entries]
 

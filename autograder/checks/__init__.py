@@ -7,6 +7,7 @@
 import pytest
 
 from autograder.checks.gradients import expect_gradient, numerical_gradient
+from autograder.checks.many import calls_alike, probed_each, results_of
 from autograder.checks.statistics import binomial_interval, expect_fraction
 from autograder.checks.values import (Mistake, accepted, call_seeded, expect_close, expect_equal, expect_raises,
                                       expect_same, expect_that, mismatch)
@@ -25,7 +26,8 @@ def graded(name: str, points: float = 1, core: bool = True):
 
 
 __all__ = [
-    "Mistake", "StudentFault", "accepted", "binomial_interval", "call_seeded", "counted", "describe", "describe_call",
-    "expect_close", "expect_equal", "expect_fraction", "expect_gradient", "expect_raises", "expect_same",
-    "expect_that", "graded", "mismatch", "numerical_gradient", "probes", "seed_everything",
+    "Mistake", "StudentFault", "accepted", "binomial_interval", "call_seeded", "calls_alike", "counted", "describe",
+    "describe_call", "expect_close", "expect_equal", "expect_fraction", "expect_gradient", "expect_raises",
+    "expect_same", "expect_that", "graded", "mismatch", "numerical_gradient", "probed_each", "probes", "results_of",
+    "seed_everything",
 ]

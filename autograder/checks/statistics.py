@@ -6,6 +6,7 @@ million. The interval comes from the Chernoff bound on the binomial tail,
 P(K >= n*q) <= exp(-n * KL(q || p)) for q > p (and symmetrically below), which
 holds for every n and p: no normal approximation is involved.
 """
+import functools
 import math
 
 from autograder.feedback import StudentFault
@@ -13,6 +14,7 @@ from autograder.feedback import StudentFault
 FAILURE_PROBABILITY = 1e-6
 
 
+@functools.lru_cache(maxsize=4096)  # the same few (trials, p) for every submission of a batch
 def binomial_interval(trials: int, p: float, failure: float = FAILURE_PROBABILITY) -> tuple[int, int]:
     """Counts [low, high] that Binomial(trials, p) leaves with probability below `failure`."""
     if p <= 0.0:

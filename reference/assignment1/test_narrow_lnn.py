@@ -68,6 +68,28 @@ def moving(run, value=None):
     return (run if value is None else value) if moved else None
 
 
+def by_value(function):
+    """Cache `function` by the values of its arguments (arrays by their bytes): the reference's runs are the same
+    for every submission, so a batch computes each once. What it returns is shared: callers only read it."""
+    cache = {}
+
+    @functools.wraps(function)
+    def cached(*args, **kwargs):
+        key = _hashable((args, sorted(kwargs.items())))
+        if key not in cache:
+            cache[key] = function(*args, **kwargs)
+        return cache[key]
+    return cached
+
+
+def _hashable(value):
+    if isinstance(value, np.ndarray):
+        return "array", value.dtype.str, value.shape, value.tobytes()
+    if isinstance(value, (list, tuple)):
+        return type(value).__name__, tuple(_hashable(item) for item in value)
+    return value  # modules, functions, numbers and strings are keys as they are
+
+
 def quietly(function, *args, **kwargs):
     """Run arithmetic that overflows on purpose (exploding training) without warnings."""
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
@@ -223,18 +245,31 @@ def test_shallow_train_other_runs(student, reference):
 def _expect_shallow_weights(student, reference, weights, run, call):
     """Judged by plain gradient descent with the reference's gradient, or else with the student's own dloss_dw."""
     x, y, init, lr, n_ep = run
-    gradient = shallow_gradient(reference.ShallowNarrowExercise, x, y)
+    expected, sequential, ascent = shallow_expected_weights(reference, x, y, init, lr, n_ep)
     expect_close_or_own(
-        weights, reference.ShallowNarrowExercise(init).train(x, y, lr, n_ep)[1], call=f"the weight_records of {call}",
+        weights, expected, call=f"the weight_records of {call}",
         own=lambda: moving(descend(shallow_gradient(student.ShallowNarrowExercise, x, y), init, lr, n_ep)),
-        mistakes=[(SEQUENTIAL, descend(gradient, init, lr, n_ep, sequential=True)),
-                  (ASCENT, quietly(descend, gradient, init, lr, n_ep, sign=1.0))])
+        mistakes=[(SEQUENTIAL, sequential), (ASCENT, ascent)])
+
+
+@by_value
+def shallow_expected_weights(reference, x, y, init, lr, n_ep):
+    """The reference's weight records, and those of the known mistakes of the update."""
+    gradient = shallow_gradient(reference.ShallowNarrowExercise, x, y)
+    return (reference.ShallowNarrowExercise(init).train(x, y, lr, n_ep)[1],
+            descend(gradient, init, lr, n_ep, sequential=True), quietly(descend, gradient, init, lr, n_ep, sign=1.0))
+
+
+@by_value
+def shallow_expected_losses(reference, x, y, init, lr, n_ep):
+    """The reference's loss records."""
+    return reference.ShallowNarrowExercise(init).train(x, y, lr, n_ep)[0]
 
 
 def _expect_shallow_losses(student, reference, losses, weights, run, call):
     """Judged at the student's own weights, by the student's own loss if need be: train's job is the order."""
     x, y, init, lr, n_ep = run
-    expected = reference.ShallowNarrowExercise(init).train(x, y, lr, n_ep)[0]
+    expected = shallow_expected_losses(reference, x, y, init, lr, n_ep)
     if not (isinstance(weights, np.ndarray) and weights.shape == (n_ep, 2)):
         expect_close(losses, expected, call=f"the loss_records of {call}")
         return
@@ -285,12 +320,14 @@ def seed_route_gradient(model, x, y_t, y_p):
     return -np.mean(x * (y_t - y_p)) * np.prod(model.W) / (model.W + 1e-9)
 
 
+@by_value
 def reference_run(reference, init, x, y, eta, n_epochs):
     """The reference's train: its records and the final weights."""
     model = reference.DeepNarrowLNN(np.array(init))
     return quietly(model.train, x, y, eta, n_epochs), model.W
 
 
+@by_value
 def deep_run(reference, init, x, y, eta, n_epochs, *, gradient=None, stop=True, loss_after=False):
     """Train the reference network another way; its records and final weights. The keywords build the seed's route
     and the known mistakes: `gradient(model, x, y_t, y_p)` in place of dloss_dw, going on past inf, recording late."""

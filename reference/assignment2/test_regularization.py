@@ -9,8 +9,9 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from autograder.checks import (Mistake, binomial_interval, expect_close, expect_fraction, expect_gradient,
-                               expect_raises, expect_same, expect_that, graded, probes, seed_everything)
+from autograder.checks import (Mistake, binomial_interval, call_seeded, expect_close, expect_fraction,
+                               expect_gradient, expect_raises, expect_that, graded, mismatch, probed_each, probes,
+                               results_of, seed_everything)
 from autograder.feedback import StudentFault, describe, describe_call
 
 SEED = 2021
@@ -19,6 +20,11 @@ SAMPLE = 50_000  # elements per statistical check: bounds within 1% of p, and a 
 
 def seeded_models():
     """The models the penalties are checked on, each built right after seeding, with how to show it."""
+    return list(_seeded_models())
+
+
+@functools.cache  # a batch checks every submission on the same models; nothing here changes them
+def _seeded_models():
     builders = {
         "nn.Linear(5, 3)": lambda: nn.Linear(5, 3),
         "nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))":
@@ -32,7 +38,7 @@ def seeded_models():
     for shown, build in builders.items():
         seed_everything(SEED)
         models.append((shown, build()))
-    return models
+    return tuple(models)
 
 
 def _trained_batchnorm():
@@ -84,9 +90,15 @@ PENALTIES = {  # name -> (its known mistakes, its gradient as a function of one 
 
 def _penalty_matches(student, reference, name):
     mistakes = PENALTIES[name][0]()
-    for shown, model in seeded_models():
-        expect_same(getattr(student, name), getattr(reference, name), model, mistakes=mistakes,
-                    call=f"{name}({shown})")
+    models = seeded_models()
+    results = results_of(student, getattr(student, name), [(model,) for _, model in models],
+                         label=f"{name} on {len(models)} seeded models")
+    for (shown, model), got in zip(models, results):
+        expected = getattr(reference, name)(model)
+        if mismatch(got, expected) is not None:
+            expect_close(got, expected, call=f"{name}({shown})",
+                         mistakes=[(m.message, call_seeded(m.variant, (model,), copy_arguments=True))
+                                   for m in mistakes])
 
 
 def _penalty_in_graph(student, name):
@@ -106,8 +118,11 @@ def _penalty_in_graph(student, name):
 
 def _penalty_gradient(student, name):
     _, penalty, formula = PENALTIES[name]
-    for shown, model in seeded_models():
-        answer = student.run(probes.backward, getattr(student, name), model, label=f"{name}({shown})")
+    models = seeded_models()
+    answers = probed_each(student, probes.backward, getattr(student, name), [(model,) for _, model in models],
+                          label=f"{name} on {len(models)} seeded models, then backward()",
+                          labels=[f"{name}({shown})" for shown, _ in models])
+    for (shown, model), answer in zip(models, answers):
         expect_that(answer["gradients"] is not None,
                     f"{name}({shown}) returned a value without a gradient; it must stay in the autograd graph.")
         for (parameter_name, parameter), gradient in zip(model.named_parameters(), answer["gradients"]):
@@ -276,17 +291,18 @@ def test_dropout_gradient(student):
 
 @graded("dropout: drops and rescales tensors of any shape, float32 and float64", points=1)
 def test_dropout_any_shape(student):
-    for shape in ((7,), (5, 9), (2, 3, 4, 5)):
-        for dtype in (torch.float32, torch.float64):
-            x = positive_input(shape, dtype)
-            out = student.dropout.seeded(SEED)(x, 0.25)
-            call = describe_call("dropout", (x, 0.25))
-            _expect_tensor_like(out, x, call)
-            kept = out != 0
-            if x.numel() >= 100:  # a correct dropout keeps none of 100 elements with probability 0.25**100
-                expect_that(bool(kept.any()), f"{call} returned all zeros; expected about 75% of x to survive.")
-            expect_close(out[kept], x[kept] / 0.75, call=f"the surviving elements of {call}",
-                         mistakes=[(NOT_RESCALED, x[kept])])
+    inputs = [positive_input(shape, dtype) for shape in ((7,), (5, 9), (2, 3, 4, 5))
+              for dtype in (torch.float32, torch.float64)]
+    results = results_of(student, student.dropout, [(x, 0.25) for x in inputs], seed=SEED,
+                         label=f"dropout(x, 0.25) on {len(inputs)} tensors of several shapes and dtypes")
+    for x, out in zip(inputs, results):
+        call = describe_call("dropout", (x, 0.25))
+        _expect_tensor_like(out, x, call)
+        kept = out != 0
+        if x.numel() >= 100:  # a correct dropout keeps none of 100 elements with probability 0.25**100
+            expect_that(bool(kept.any()), f"{call} returned all zeros; expected about 75% of x to survive.")
+        expect_close(out[kept], x[kept] / 0.75, call=f"the surviving elements of {call}",
+                     mistakes=[(NOT_RESCALED, x[kept])])
 
 
 def _expect_tensor_like(out, x, call):
@@ -401,15 +417,20 @@ def test_regularized_loss_value(student, reference):
     with torch.no_grad():
         output = model(inputs)
     l1, l2 = own_penalties(student, reference, model)
-    for criterion, shown in ((F.mse_loss, "F.mse_loss"), (nn.L1Loss(), "nn.L1Loss()")):
-        for lambda1, lambda2 in LAMBDAS:
-            call = f"regularized_loss(output, target, model, {shown}, lambda1={lambda1}, lambda2={lambda2})"
-            got = student.regularized_loss(output, target, model, criterion, lambda1, lambda2)
-            base = criterion(output, target)
-            expected = reference.regularized_loss(output, target, model, criterion, lambda1, lambda2)
-            expect_close(got, expected.detach(), call=call, accept=[base + lambda1 * l1 + lambda2 * l2],
-                         mistakes=[(SWAPPED, (base + lambda2 * reference.l1_reg(model)
-                                              + lambda1 * reference.l2_reg(model)).detach())])
+    cases = [(criterion, shown, lambda1, lambda2) for criterion, shown in ((F.mse_loss, "F.mse_loss"),
+                                                                           (nn.L1Loss(), "nn.L1Loss()"))
+             for lambda1, lambda2 in LAMBDAS]
+    calls = [(output, target, model, criterion, lambda1, lambda2) for criterion, _, lambda1, lambda2 in cases]
+    results = results_of(student, student.regularized_loss, calls,
+                         label=f"regularized_loss(output, target, model, criterion, lambda1, lambda2) for "
+                               f"{len(cases)} criteria and lambdas")
+    for (criterion, shown, lambda1, lambda2), got in zip(cases, results):
+        call = f"regularized_loss(output, target, model, {shown}, lambda1={lambda1}, lambda2={lambda2})"
+        base = criterion(output, target)
+        expected = reference.regularized_loss(output, target, model, criterion, lambda1, lambda2)
+        expect_close(got, expected.detach(), call=call, accept=[base + lambda1 * l1 + lambda2 * l2],
+                     mistakes=[(SWAPPED, (base + lambda2 * reference.l1_reg(model)
+                                          + lambda1 * reference.l2_reg(model)).detach())])
 
 
 @graded("regularized_loss: one SGD step on a seeded model matches the reference step", points=3)

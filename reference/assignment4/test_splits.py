@@ -11,8 +11,8 @@ import math
 import numpy as np
 import torch
 
-from autograder.checks import (StudentFault, counted, describe, expect_close, expect_fraction, expect_raises,
-                               expect_that, graded, probes)
+from autograder.checks import (StudentFault, calls_alike, counted, describe, expect_close, expect_fraction,
+                               expect_raises, expect_that, graded, probes, results_of)
 from autograder.sandbox.remote import RaisedError
 
 SEED = 2021
@@ -218,12 +218,13 @@ def sizes_text(sizes):
     return ", ".join(f"{size} {name}" for name, size in sizes.items())
 
 
-def expect_labels_paired(student_function, name, names, cases):
+def expect_labels_paired(student, student_function, name, names, cases):
     """Expect every label part to hold, in order, the labels of the rows of its data part."""
-    for n, kind, arguments in cases:
-        data, labels = indexed(n, kind)
+    calls = [(*indexed(n, kind), *arguments.values()) for n, kind, arguments in cases]
+    results = results_of(student, student_function, calls, label=f"{name}(data, labels, ...) on {len(cases)} inputs")
+    for (n, kind, arguments), result in zip(cases, results):
         call = shown(name, n, kind, **arguments)
-        datas, label_parts = split_parts(student_function(data, labels, *arguments.values()), names, call)
+        datas, label_parts = split_parts(result, names, call)
         chosen = {part: row_ids(values, n, f"{part}_data", call) for part, values in zip(names, datas)}
         given = {part: label_ids(values, n, f"{part}_labels", call) for part, values in zip(names, label_parts)}
         for part in names:
@@ -305,22 +306,44 @@ def expect_rows_equally_likely(student, student_function, name, names, sizes, ar
     """Over TRIALS seeds, expect rows 0, n // 2 and n - 1 to land in each part with probability size / n."""
     n = sum(sizes)
     data, labels = indexed(n)
-    calls = [(data.copy(), labels.copy(), *arguments.values(), seed) for seed in range(TRIALS)]
-    counts = {part: np.zeros(n, dtype=int) for part in names}
     label = f"{shown(name, n, 'numpy', **arguments, seed='s')} for s in range({TRIALS})"
-    splits = set()
-    for seed, result in enumerate(student.run(probes.call_many, student_function, calls, label=label)):
-        parts = split_ids(result, names, n, shown(name, n, "numpy", **arguments, seed=seed))
-        for part, ids in parts.items():
-            counts[part][np.unique(ids)] += 1
-        splits.add(tuple(frozenset(ids.tolist()) for ids in parts.values()))
-    sequential = next(iter(splits))[0] == frozenset(range(sizes[0]))
+    many = calls_alike(student, student_function, (data, labels, *arguments.values()), range(TRIALS), label=label)
+    membership = stacked_membership(many, names, n)
+    if membership is None:  # some split is malformed: read them one by one, so the sentence names the first
+        membership = np.zeros((len(names), TRIALS, n), dtype=bool)
+        for seed, result in enumerate(many.results):
+            parts = split_ids(result, names, n, shown(name, n, "numpy", **arguments, seed=seed))
+            for position, ids in enumerate(parts.values()):
+                membership[position, seed, ids] = True
+    splits = np.unique(membership.transpose(1, 0, 2).reshape(TRIALS, -1), axis=0)
+    sequential = set(np.flatnonzero(splits[0][:n])) == set(range(sizes[0]))
     expect_that(len(splits) > 1, f"{label} returned the same split for every seed; expected a different random split "
                                  f"for each.", mistake=SEQUENTIAL if sequential else FIXED_SEED)
+    counts = membership.sum(axis=1)
     for row in (0, n // 2, n - 1):
-        for part, size in zip(names, sizes):
-            expect_fraction(int(counts[part][row]), TRIALS, size / n,
+        for position, (part, size) in enumerate(zip(names, sizes)):
+            expect_fraction(int(counts[position, row]), TRIALS, size / n,
                             what=f"how often row {row} of data landed in {part}_data in {label}")
+
+
+def stacked_membership(many, names, n):
+    """For splits of `indexed(n)` whose parts came back stacked and all well formed (whole rows of data): which rows
+    each data part holds, as booleans (part, call, row); None when any split needs reading one by one."""
+    stacked = many.stacked("tuple", 2 * len(names))
+    if stacked is None:
+        return None
+    membership = np.zeros((len(names), many.count, n), dtype=bool)
+    calls = np.arange(many.count)[:, None]
+    for position, part in enumerate(stacked[:len(names)]):
+        if part.ndim < 3 or part.dtype.kind not in "biuf" or part[0].size != part.shape[1] * ROW_SLOPE.size:
+            return None
+        rows = part.reshape(many.count, part.shape[1], ROW_SLOPE.size)
+        ids = rows[..., 0]
+        whole = (ids >= 0) & (ids < n) & (rows == ids[..., None] * ROW_SLOPE + ROW_OFFSET).all(axis=-1)
+        if not whole.all():
+            return None
+        membership[position, calls, ids.astype(int)] = True
+    return membership
 
 
 # ---------------------------------------------------------------------------------------------- train_test_split
@@ -331,14 +354,19 @@ def tts_cases():
     return [(n, prop, "torch" if i % 5 == 4 else "numpy") for i, (n, prop) in enumerate(cases)]
 
 
+def tts_results(student, cases):
+    """train_test_split on each case's indexed data with seed=SEED, in one round trip."""
+    return results_of(student, student.train_test_split, [(*indexed(n, kind), prop, SEED) for n, prop, kind in cases],
+                      label=f"train_test_split(data, labels, train_prop, seed={SEED}) on {len(cases)} inputs")
+
+
 @graded("train_test_split: train gets int(n * train_prop) rows and test the rest, also where round() would "
         "differ", points=3)
 def test_tts_sizes(student):
-    split = student.train_test_split
-    for n, prop, kind in tts_cases():
-        data, labels = indexed(n, kind)
+    cases = tts_cases()
+    for (n, prop, kind), result in zip(cases, tts_results(student, cases)):
         call = shown("train_test_split", n, kind, train_prop=prop, seed=SEED)
-        ids = split_ids(split(data, labels, prop, SEED), TWO_PARTS, n, call)
+        ids = split_ids(result, TWO_PARTS, n, call)
         n_train = int(n * prop)
         expect_sizes({part: len(ids[part]) for part in TWO_PARTS}, {"train": n_train, "test": n - n_train},
                      f"n_train = int({n} * {prop}) = int({n * prop:.4g}) = {n_train}, and test gets the rest", call,
@@ -348,11 +376,10 @@ def test_tts_sizes(student):
 
 @graded("train_test_split: train and test are disjoint and together hold every row once", points=2, core=False)
 def test_tts_partition(student):
-    split = student.train_test_split
-    for n, prop, kind in tts_cases()[::3]:
-        data, labels = indexed(n, kind)
+    cases = tts_cases()[::3]
+    for (n, prop, kind), result in zip(cases, tts_results(student, cases)):
         call = shown("train_test_split", n, kind, train_prop=prop, seed=SEED)
-        parts = split_ids(split(data, labels, prop, SEED), TWO_PARTS, n, call)
+        parts = split_ids(result, TWO_PARTS, n, call)
         expect_partition({f"{part}_data": ids for part, ids in parts.items()}, n, call,
                          {"repeated": WITH_REPLACEMENT, "shared": DRAWN_SEPARATELY})
 
@@ -360,7 +387,7 @@ def test_tts_partition(student):
 @graded("train_test_split: every row keeps its own label", points=2, core=False)
 def test_tts_labels_paired(student):
     cases = [(n, kind, {"train_prop": prop, "seed": SEED}) for n, prop, kind in tts_cases()[:10]]
-    expect_labels_paired(student.train_test_split, "train_test_split", TWO_PARTS, cases)
+    expect_labels_paired(student, student.train_test_split, "train_test_split", TWO_PARTS, cases)
 
 
 @graded("train_test_split: numpy in gives numpy out, tensor in gives tensor out, with the input's dtype and row "
@@ -407,14 +434,20 @@ def tdt_cases():
     return [(n, partitions, "torch" if i % 4 == 3 else "numpy") for i, (n, partitions) in enumerate(cases)]
 
 
+def tdt_results(student, cases):
+    """train_dev_test_split on each case's indexed data with seed=SEED, in one round trip."""
+    return results_of(student, student.train_dev_test_split,
+                      [(*indexed(n, kind), partitions, SEED) for n, partitions, kind in cases],
+                      label=f"train_dev_test_split(data, labels, partitions, seed={SEED}) on {len(cases)} inputs")
+
+
 @graded("train_dev_test_split: int(n * partitions[0]) train rows, int(n * partitions[1]) dev rows and the rest "
         "in test", points=3)
 def test_tdt_sizes(student):
-    split = student.train_dev_test_split
-    for n, partitions, kind in tdt_cases():
-        data, labels = indexed(n, kind)
+    cases = tdt_cases()
+    for (n, partitions, kind), result in zip(cases, tdt_results(student, cases)):
         call = shown("train_dev_test_split", n, kind, partitions=partitions, seed=SEED)
-        ids = split_ids(split(data, labels, partitions, SEED), THREE_PARTS, n, call)
+        ids = split_ids(result, THREE_PARTS, n, call)
         n_train, n_dev = int(n * partitions[0]), int(n * partitions[1])
         rounded = [round(n * p) for p in partitions[:2]]
         rule = (f"n_train = int({n} * {partitions[0]}) = {n_train}, n_dev = int({n} * {partitions[1]}) = {n_dev}, "
@@ -428,11 +461,10 @@ def test_tdt_sizes(student):
 
 @graded("train_dev_test_split: train, dev and test are disjoint and together hold every row once", points=2, core=False)
 def test_tdt_partition(student):
-    split = student.train_dev_test_split
-    for n, partitions, kind in tdt_cases()[::3]:
-        data, labels = indexed(n, kind)
+    cases = tdt_cases()[::3]
+    for (n, partitions, kind), result in zip(cases, tdt_results(student, cases)):
         call = shown("train_dev_test_split", n, kind, partitions=partitions, seed=SEED)
-        parts = split_ids(split(data, labels, partitions, SEED), THREE_PARTS, n, call)
+        parts = split_ids(result, THREE_PARTS, n, call)
         expect_partition({f"{part}_data": ids for part, ids in parts.items()}, n, call,
                          {"repeated": WITH_REPLACEMENT, "shared": DRAWN_SEPARATELY})
 
@@ -440,7 +472,7 @@ def test_tdt_partition(student):
 @graded("train_dev_test_split: every row keeps its own label", points=2, core=False)
 def test_tdt_labels_paired(student):
     cases = [(n, kind, {"partitions": partitions, "seed": SEED}) for n, partitions, kind in tdt_cases()[:8]]
-    expect_labels_paired(student.train_dev_test_split, "train_dev_test_split", THREE_PARTS, cases)
+    expect_labels_paired(student, student.train_dev_test_split, "train_dev_test_split", THREE_PARTS, cases)
 
 
 @graded("train_dev_test_split: numpy in gives numpy out, tensor in gives tensor out, with the input's dtype and "
@@ -532,6 +564,12 @@ def kfold_cases():
     return cases
 
 
+def kfold_results(student, cases):
+    """kfold_indices(n, k, seed=SEED) for each case, in one round trip."""
+    return results_of(student, student.kfold_indices, [(n, k, SEED) for n, k in cases],
+                      label=f"kfold_indices(n, k, seed={SEED}) for {len(cases)} pairs (n, k)")
+
+
 def index_array(part, n, what, call):
     """A returned train_idx or val_idx as a numpy array of indices in range(n)."""
     values = as_array(part)
@@ -566,10 +604,9 @@ def folds_as_sets(folds):
 
 @graded("kfold_indices: returns k (train_idx, val_idx) pairs of 1-D integer numpy arrays", points=1, core=False)
 def test_kfold_types(student):
-    kfold = student.kfold_indices
-    for n, k in kfold_cases()[:6]:
+    cases = kfold_cases()[:6]
+    for (n, k), result in zip(cases, kfold_results(student, cases)):
         call = f"kfold_indices({n}, {k}, seed={SEED})"
-        result = kfold(n, k, SEED)
         fold_ids(result, n, k, call)
         for j, pair in enumerate(result):
             for part, name in zip(pair, ("train_idx", "val_idx")):
@@ -580,30 +617,30 @@ def test_kfold_types(student):
 
 @graded("kfold_indices: every index is in exactly one validation fold", points=3)
 def test_kfold_partition(student):
-    kfold = student.kfold_indices
-    for n, k in kfold_cases():
+    cases = kfold_cases()
+    for (n, k), result in zip(cases, kfold_results(student, cases)):
         call = f"kfold_indices({n}, {k}, seed={SEED})"
-        folds = fold_ids(kfold(n, k, SEED), n, k, call)
+        folds = fold_ids(result, n, k, call)
         expect_partition({f"val_idx of fold {j}": val for j, (_, val) in enumerate(folds)}, n, call,
                          {"repeated": OVERLAPPING_FOLDS, "shared": OVERLAPPING_FOLDS}, item="index")
 
 
 @graded("kfold_indices: train_idx is the complement of val_idx in every fold", points=2)
 def test_kfold_complement(student):
-    kfold = student.kfold_indices
-    for n, k in kfold_cases()[:10]:
+    cases = kfold_cases()[:10]
+    for (n, k), result in zip(cases, kfold_results(student, cases)):
         call = f"kfold_indices({n}, {k}, seed={SEED})"
-        for j, (train, val) in enumerate(fold_ids(kfold(n, k, SEED), n, k, call)):
+        for j, (train, val) in enumerate(fold_ids(result, n, k, call)):
             expect_partition({f"train_idx of fold {j}": train, f"val_idx of fold {j}": val}, n, call,
                              {"shared": NOT_COMPLEMENT}, item="index")
 
 
 @graded("kfold_indices: validation folds differ in size by at most one, also when n % k >= 2", points=3)
 def test_kfold_sizes(student):
-    kfold = student.kfold_indices
-    for n, k in kfold_cases():
+    cases = kfold_cases()
+    for (n, k), result in zip(cases, kfold_results(student, cases)):
         call = f"kfold_indices({n}, {k}, seed={SEED})"
-        sizes = [len(val) for _, val in fold_ids(kfold(n, k, SEED), n, k, call)]
+        sizes = [len(val) for _, val in fold_ids(result, n, k, call)]
         expected = [n // k + 1] * (n % k) + [n // k] * (k - n % k)
         if sorted(sizes, reverse=True) != expected:
             last_takes_rest = sizes == [n // k] * (k - 1) + [n - (k - 1) * (n // k)]
@@ -659,21 +696,46 @@ def consecutive(folds):
 def test_kfold_random_folds(student):
     n, k = 9, 3
     label = f"kfold_indices({n}, {k}, seed=s) for s in range({TRIALS})"
-    in_first_fold, beside_next, partitions = np.zeros(n, dtype=int), 0, set()
-    calls = [(n, k, s) for s in range(TRIALS)]
-    for seed, result in enumerate(student.run(probes.call_many, student.kfold_indices, calls, label=label)):
-        folds = fold_ids(result, n, k, f"kfold_indices({n}, {k}, seed={seed})")
-        in_first_fold[np.unique(folds[0][1])] += 1
-        beside_next += any(0 in val and 1 in val for _, val in folds)
-        partitions.add(folds_as_sets(folds))
-    expect_that(len(partitions) > 1, f"{label} returned the same folds for every seed; expected different random "
-                                     f"folds for each.", mistake=SEQUENTIAL_FOLDS if consecutive(folds) else FIXED_SEED)
+    many = calls_alike(student, student.kfold_indices, (n, k), range(TRIALS), label=label)
+    validation = stacked_validation_folds(many, n, k)
+    if validation is None:  # some result is malformed: read them one by one, so the sentence names the first
+        validation = np.zeros((TRIALS, k, n), dtype=bool)
+        for seed, result in enumerate(many.results):
+            for j, (_, val) in enumerate(fold_ids(result, n, k, f"kfold_indices({n}, {k}, seed={seed})")):
+                validation[seed, j, val] = True
+    masks = np.sort(validation @ (1 << np.arange(n)), axis=1)  # each fold as a bitmask, the folds in any order
+    masks[:, 1:][masks[:, 1:] == masks[:, :-1]] = -1  # and as a set: a fold twice counts once
+    masks = np.sort(masks, axis=1)
+    last = fold_ids(many.result(TRIALS - 1), n, k, f"kfold_indices({n}, {k}, seed={TRIALS - 1})")
+    expect_that(len(np.unique(masks, axis=0)) > 1, f"{label} returned the same folds for every seed; expected "
+                                                   f"different random folds for each.",
+                mistake=SEQUENTIAL_FOLDS if consecutive(last) else FIXED_SEED)
+    in_first_fold = validation[:, 0].sum(axis=0)
     for index in (0, n // 2, n - 1):
         expect_fraction(int(in_first_fold[index]), TRIALS, 1 / k,
                         what=f"how often index {index} landed in the validation set of fold 0 in {label}")
+    beside_next = int((validation[:, :, 0] & validation[:, :, 1]).any(axis=1).sum())
     expect_fraction(beside_next, TRIALS, (n // k - 1) / (n - 1),
                     what=f"how often indices 0 and 1 shared a validation fold in {label}",
                     alternatives=[(SEQUENTIAL_FOLDS, 1.0)])
+
+
+def stacked_validation_folds(many, n, k):
+    """For k-fold splits that came back stacked and all well formed (k pairs of integer index arrays in range(n)):
+    which indices each validation fold holds, as booleans (call, fold, index); None when any needs reading one by
+    one."""
+    layout = many.layout
+    if many.leaves is None or len(layout[1]) != k or not all(
+            isinstance(pair, list) and pair[0] in ("tuple", "list") and pair[1] == [2 * j, 2 * j + 1]
+            for j, pair in enumerate(layout[1])):
+        return None
+    if any(leaf.ndim != 2 or leaf.dtype.kind not in "iu" or ((leaf < 0) | (leaf >= n)).any() for leaf in many.leaves):
+        return None
+    validation = np.zeros((many.count, k, n), dtype=bool)
+    calls = np.arange(many.count)[:, None]
+    for j in range(k):
+        validation[calls, j, many.leaves[2 * j + 1]] = True
+    return validation
 
 
 @graded("kfold_indices: raises ValueError for k < 2 or k > n", points=1, core=False)
