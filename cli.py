@@ -13,6 +13,7 @@ import click
 
 from autograder.assignments import AssignmentError, load_assignment
 from autograder.feedback import counted
+from autograder.plotdata import PLOT_CHOICES, PLOTS_FAILING, PLOTS_NONE
 from autograder.report import ERROR, FAILED, Report
 from autograder.report.safe import inert
 
@@ -30,6 +31,8 @@ STOPPED = ("Stopped by {signal}: the students graded so far are kept in {out}; r
 
 timeout_option = click.option("--timeout", type=click.FloatRange(min=0.1),
                               help="Seconds each call into the student's code may take (default: 10).")
+plots_option = click.option("--plots", type=click.Choice(PLOT_CHOICES), default=PLOTS_FAILING, show_default=True,
+                            help="Plots in feedback.html: of each function with a failing test, of all, or none.")
 
 
 class UsageProblem(click.ClickException):
@@ -70,9 +73,10 @@ def grade():
 @click.option("--results", type=click.Path(dir_okay=False, path_type=Path),
               help="Write Gradescope's results.json here.")
 @click.option("--feedback", type=click.Path(file_okay=False, path_type=Path),
-              help="Write results.json and feedback.md into this folder.")
+              help="Write results.json, feedback.md and feedback.html (with plots) into this folder.")
+@plots_option
 @timeout_option
-def run(assignment, submission, results, feedback, timeout):
+def run(assignment, submission, results, feedback, plots, timeout):
     """Grade one submission (default: the one in the current folder).
 
     Example: `grade assignment2 submissions/alice/regularization.ipynb --results results.json`
@@ -94,7 +98,8 @@ def run(assignment, submission, results, feedback, timeout):
         raise UsageProblem(str(error)) from None
     try:
         with start_sandbox(definition.course) as sandbox:
-            report = grade_submission(definition, path, sandbox=sandbox, timeout=timeout)
+            report = grade_submission(definition, path, sandbox=sandbox, timeout=timeout,
+                                      plots=plots if feedback else PLOTS_NONE)
     except Exception as error:  # noqa: BLE001 -- whatever broke, the LMS still gets a results.json
         _write_outputs(_ungraded(definition, path.name, GRADER_FAILED, ERROR), results, feedback)
         detail = str(error) if isinstance(error, GradingError) else traceback.format_exc()
@@ -133,8 +138,9 @@ def list_command():
               help="Folder for grades.csv, summary.md/.html and one folder per student.")
 @click.option("--jobs", type=click.IntRange(min=1), help="Workers grading side by side (default: one per core).")
 @click.option("--resume", is_flag=True, help="Keep students already graded with the same submission and tests.")
+@plots_option
 @timeout_option
-def batch(assignment, submissions, out, jobs, resume, timeout):
+def batch(assignment, submissions, out, jobs, resume, plots, timeout):
     """Grade a class: a folder or zip with one submission per student.
 
     Example: `grade batch assignment2 canvas_download.zip --out grades/ --resume`
@@ -151,7 +157,7 @@ def batch(assignment, submissions, out, jobs, resume, timeout):
     progress = Progress()
     try:
         run_batch(definition, submissions, out, jobs or default_jobs(), resume, on_start=progress.start,
-                  on_done=progress, timeout=timeout)
+                  on_done=progress, timeout=timeout, plots=plots)
     except BatchInputError as error:
         raise UsageProblem(str(error)) from None
     except GradingError as error:
@@ -170,13 +176,14 @@ def batch(assignment, submissions, out, jobs, resume, timeout):
 def _write_outputs(report, results: Path | None, feedback: Path | None) -> None:
     from autograder.exporters import write_atomically
     from autograder.exporters.gradescope import write_results
-    from autograder.report import markdown
+    from autograder.report import html, markdown
 
     if results:
         write_results(report, results)
     if feedback:
         write_results(report, feedback / "results.json")
         write_atomically(feedback / "feedback.md", markdown.render(report))
+        write_atomically(feedback / "feedback.html", html.render(report))
 
 
 def _ungraded(definition, submission: str, sentence: str, status: str = FAILED) -> Report:
