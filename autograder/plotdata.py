@@ -62,6 +62,10 @@ class Plot:
     note: str = ""
     problem: str = ""
 
+    def __post_init__(self):  # declarations may give lists; a stored plot, read back, holds tuples
+        object.__setattr__(self, "series", tuple(self.series))
+        object.__setattr__(self, "categories", tuple(self.categories))
+
     @property
     def drawn(self) -> bool:
         return not self.problem
