@@ -18,6 +18,7 @@ import inspect
 import os
 import stat
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,6 +92,7 @@ def grade(assignment: Assignment, submission_path: Path, *, sandbox: Sandbox | N
         suite = suite or TestSuite(assignment, include_hidden)
         if plots != PLOTS_NONE:
             suite.plot_declarations  # noqa: B018 -- a broken plots.py stops grading before any student code runs
+            _load_matplotlib_meanwhile()
         submission = load_submission(submission_path, graded=assignment.functions)
         violations = policy.check(submission.chunks, assignment.functions, assignment.banned) if source_policy else []
         student = StudentCode(sandbox, submission, assignment.module, banned=assignment.banned,
@@ -290,6 +292,15 @@ def _outcome(test: _Test, fixtures: dict) -> tuple[str, str, str | None]:
     except (Exception, pytest.skip.Exception) as error:  # anything else is the grader's own bug
         return ERROR, INTERNAL_ERROR.format(error=f"{type(error).__name__}: {error}"), None
     return PASSED, "", None
+
+
+def _load_matplotlib_meanwhile() -> None:
+    """Import matplotlib for the plots in a thread, while the tests wait on the sandbox, rather than after them;
+    only the first grading of a process pays the import."""
+    if "matplotlib.backends.backend_agg" not in sys.modules:
+        from autograder.report import plots
+
+        threading.Thread(target=plots.load_matplotlib, daemon=True).start()
 
 
 def _single_threaded_torch() -> None:

@@ -9,11 +9,20 @@ import dataclasses
 import html
 import json
 import math
+import re
+import shutil
 import struct
 from html.parser import HTMLParser
 
 import numpy as np
 import pytest
+import torch
+
+from autograder.assignments import list_assignments, load_assignment
+from autograder.checks.plots import (INTERNAL_PLOT_ERROR, PLOTS_FILE, Declaration, declarations, draw, number,
+                                     numbers)
+from autograder.feedback import StudentFault
+from autograder.grading import GradingError, TestSuite
 
 from autograder.exporters.grades import write_grades_csv
 from autograder.plotdata import (EXPECTED, REFERENCE, Plot, band, bars, histogram, line, path, points, surface,
@@ -26,6 +35,7 @@ from autograder.report.safe import inert
 from autograder.report.summary import (PASSING_FEW, PASSING_MOST, histogram_figure, pass_rates_figure,
                                        write_summary)
 from autograder.report.text import HIDDEN_UNTIL_PUBLISHED
+from conftest import PROJECT
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 SCRIPT = "<script>alert('feedback')</script>"
@@ -393,3 +403,54 @@ def test_the_summary_charts_have_legends(graded):
     rates = pass_rates_figure([("dropout: a", 3, 4), ("dropout: b", 1, 4)]).axes[0]
     assert [text.get_text() for text in rates.get_legend().get_texts()] == [PASSING_MOST, PASSING_FEW]
     assert [bar.get_facecolor() for bar in rates.containers[0]][0] != rates.containers[0][1].get_facecolor()
+
+
+# ------------------------------------------------------------------------------------------ declaring plots
+
+
+def test_every_assignment_declares_plots_of_its_graded_names_only():
+    for assignment in list_assignments(PROJECT):
+        found = declarations(assignment.public_dir / PLOTS_FILE, assignment.functions)
+        assert {function for declaration in found for function in declaration.functions} == set(
+            assignment.functions), assignment.name
+
+
+@pytest.mark.parametrize("declared, problem", [
+    ('@shows("dropout", title="t")\ndef plot(student, solution):\n    pass\n', "takes 'solution'"),
+    ('@shows("dropot", title="t")\ndef plot(student):\n    pass\n', "shows 'dropot', which is not a graded name"),
+    ("import no_such_module\n", "No module named 'no_such_module'"),
+])
+def test_a_broken_plots_file_stops_grading_with_a_sentence_saying_why(tmp_path, declared, problem):
+    folder = tmp_path / "assignments" / "assignment2"
+    shutil.copytree(PROJECT / "assignments" / "assignment2", folder)
+    (folder / PLOTS_FILE).write_text(f"from autograder.checks.plots import shows\n{declared}")
+    suite = TestSuite(load_assignment("assignment2", tmp_path), include_hidden=False)
+    with pytest.raises(GradingError, match=re.escape(problem)):
+        suite.plot_declarations  # noqa: B018
+
+
+def test_a_declaration_gets_its_title_and_function_and_a_fault_of_its_own_reads_as_the_grader_s():
+    def two_plots(function):
+        return [Plot(series=(line("yours", [0, 1], [0, 1]),)), Plot(title="its own title")]
+    made = draw(Declaration(("dropout",), "{function}: kept", two_plots, ("function",)), "dropout", None, None)
+    assert [(plot.function, plot.title) for plot in made] == [("dropout", "dropout: kept"), ("dropout", "its own title")]
+
+    def faulty(student):
+        raise StudentFault("dropout(x, 0.5) returned a string; expected a tensor.")
+    assert draw(Declaration(("dropout",), "t", faulty, ("student",)), "dropout", None, None)[0].problem == \
+        "dropout(x, 0.5) returned a string; expected a tensor."
+
+    def broken(student, reference):
+        return {}["missing"]
+    problem = draw(Declaration(("dropout",), "t", broken, ("student", "reference")), "dropout", None, None)[0].problem
+    assert problem == INTERNAL_PLOT_ERROR.format(error="KeyError: 'missing'")
+
+
+def test_numbers_accept_what_a_student_may_return_and_name_the_call_otherwise():
+    assert number(torch.tensor(2.5, requires_grad=True), "l1_reg(m)") == 2.5
+    assert number(np.array([3.0]), "l1_reg(m)") == 3.0
+    np.testing.assert_array_equal(numbers([[1, 2]], "f()", shape=(1, 2)), [[1.0, 2.0]])
+    with pytest.raises(StudentFault, match=re.escape("l1_reg(m) returned 'abc'; expected a single number.")):
+        number("abc", "l1_reg(m)")
+    with pytest.raises(StudentFault, match=re.escape("expected 3 loss records")):
+        numbers([1.0, 2.0], "train()", shape=(3,), expected="3 loss records")

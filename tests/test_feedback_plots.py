@@ -183,6 +183,12 @@ def test_adam_without_bias_correction_parts_from_torch(graded_with):
     assert np.abs(bowl["your adam_step"]["xy"] - bowl["torch.optim.Adam"]["xy"]).max() > 0.1
 
 
+def test_a_path_that_agrees_with_torch_says_the_fault_lies_elsewhere(graded_with):
+    report = graded_with("assignment3", source("assignment3", MISTAKES3["momentum_step_torch_form"]))
+    assert len(report.plots) == 2 and all(plot.note.startswith(
+        "Your theta follows torch.optim.SGD with momentum step for step here") for plot in report.plots)
+
+
 # ------------------------------------------------------------------------------------------ without the reference
 
 

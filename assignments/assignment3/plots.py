@@ -17,6 +17,8 @@ from autograder.checks.plots import EXPECTED, Plot, numbers, off_the_map, path, 
 from autograder.sandbox.plot_probes import SURFACES, optimizer_path
 
 STEPS = 100
+SAME_PATH = ("Your theta follows {optimizer} step for step here: what fails lies elsewhere, in the state your step "
+             "returns, its defaults, or other inputs.")
 FORGED = "{call} came back as an array of shape {shape}; expected at most {steps} points (theta[0], theta[1])."
 
 
@@ -82,11 +84,11 @@ def steps_on(student, function: str, landscape: Landscape) -> Plot:
                               optimizer.state, optimizer.counts_steps, hyper, STEPS, label=call), call)
     if got.ndim != 2 or got.shape[1] != 2 or not 1 <= len(got) <= STEPS + 1:  # only code forging the answer
         raise StudentFault(FORGED.format(call=call, shape=got.shape, steps=STEPS + 1))
-    contours = _contours(landscape)
-    return Plot(x_label="theta[0]", y_label="theta[1]", note=off_the_map(got, contours, "Your theta"),
-                surface=contours,
-                series=[path(f"your {function}", got),
-                        path(optimizer.shown, torch_path(function, landscape), role=EXPECTED)])
+    contours, expected = _contours(landscape), torch_path(function, landscape)
+    agrees = got.shape == expected.shape and np.allclose(got, expected, rtol=1e-9, atol=1e-12)
+    return Plot(x_label="theta[0]", y_label="theta[1]", surface=contours,
+                note=SAME_PATH.format(optimizer=optimizer.shown) if agrees else off_the_map(got, contours, "Your theta"),
+                series=[path(f"your {function}", got), path(optimizer.shown, expected, role=EXPECTED)])
 
 
 @functools.cache  # the same for every submission of a batch

@@ -139,7 +139,7 @@ def _frequency_plot(chosen: list[np.ndarray], p: float, part: str) -> Plot:
     frequency = counts / len(chosen)
     low, high = np.array(binomial_interval(len(chosen), p)) / len(chosen)
     span = [-0.5, ROWS - 0.5]
-    return Plot(x_label="row", y_label=f"fraction of seeds in {part}", categories=tuple(map(str, range(ROWS))),
+    return Plot(x_label="row", y_label=f"fraction of seeds in {part}",
                 series=[band(UNIFORM, span, [low, low], [high, high]),
                         line(f"expected: {p:g} for every row", span, [p, p], role=EXPECTED),
                         bars(f"yours: how often each row is in {part}", frequency)])

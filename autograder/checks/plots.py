@@ -28,10 +28,10 @@ from typing import Callable
 import numpy as np
 
 from autograder.feedback import StudentFault, describe
-from autograder.sandbox.remote import RaisedError
-from autograder.sandbox.wire import loaded_torch
 from autograder.plotdata import (BAND, BARS, EXPECTED, HISTOGRAM, LINE, PATH, POINTS, REFERENCE, STUDENT, Plot,
                                  Series, Surface, band, bars, histogram, line, path, points, surface, values)
+from autograder.sandbox.remote import RaisedError
+from autograder.sandbox.wire import loaded_torch
 
 PLOTS_FILE = "plots.py"  # in assignments/<name>/, shipped with the public tests: students' own runs draw them too
 ARGUMENTS = ("student", "reference", "function")

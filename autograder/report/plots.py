@@ -8,6 +8,7 @@ solid and filled, the reference's or expected values dashed and drawn on top, so
 the dashes lie on the student's line. A surface (a loss landscape) is drawn as grey contour lines under the
 series and sets the axes' limits, so a path that runs off to infinity leaves the frame instead of squashing it.
 """
+import importlib
 import io
 import math
 
@@ -27,8 +28,10 @@ CONTOUR_LEVELS = 14
 CONTOUR_COLOR = "#9a9a9a"
 SLANT_FROM = 12  # characters of the longest category label, from which the labels are slanted
 WIDE_LABEL = 40  # characters of a legend label, from which the legend has one column instead of two
+TICKS = 6  # at most, on each axis
+TICK_STEPS = (1, 2, 5, 10)  # no tick at 2.5 rows
 BAR_SPAN = 0.8  # of a category's width, shared by its bars
-NOT_FINITE = "{count} of the values of {label} are not finite (NaN or infinite) and are not drawn."
+NOT_FINITE = "{count} of the points of {label} are not finite (NaN or infinite) and are not drawn."
 NOT_POSITIVE = "{count} of the values of {label} are zero or negative and cannot be drawn on the log scale."
 
 
@@ -53,8 +56,12 @@ def figure(plot: Plot):
         _DRAWERS[series.kind](axes, series, _style(series), bar_series)
     if not plot.surface and not plot.categories:
         _span_every_x(axes, plot)
-    if _whole(plot):  # counts and sizes: no tick at half a row
-        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    # Few ticks: each costs a few milliseconds to lay out, and six say enough. No tick at half a row or step.
+    axes.xaxis.set_major_locator(MaxNLocator(nbins=TICKS, steps=TICK_STEPS, integer=_whole(plot, "x")))
+    if not plot.log_y:
+        axes.yaxis.set_major_locator(MaxNLocator(nbins=TICKS, steps=TICK_STEPS, integer=_whole(plot, "y")))
+        if _whole(plot, "y"):
+            _room_for_whole_numbers(axes)
     if plot.log_y:
         axes.set_yscale("log")
         axes.yaxis.set_minor_locator(NullLocator())  # dozens of minor ticks would cost more than the rest
@@ -70,6 +77,12 @@ def figure(plot: Plot):
         shown.legend(handles, labels, loc="lower center", ncols=_legend_shape(plot)[1], fontsize=8, frameon=False,
                      borderaxespad=0.3)
     return shown
+
+
+def load_matplotlib() -> None:
+    """Import what drawing needs (about half a second, once per process), e.g. in a thread while tests run."""
+    for module in ("matplotlib.figure", "matplotlib.ticker", "matplotlib.backends.backend_agg"):  # Agg: savefig's
+        importlib.import_module(module)
 
 
 def png(plot: Plot) -> bytes:
@@ -92,8 +105,8 @@ def caveats(plot: Plot) -> list[str]:
     for series in plot.series:
         if series.role != STUDENT:
             continue
-        numbers = series.y + series.upper + (series.x if series.kind in (PATH, POINTS, LINE) else ())
-        missing = sum(1 for value in numbers if math.isnan(value))
+        missing = sum(1 for x, *ys in zip(series.x, series.y, *([series.upper] if series.upper else []))
+                      if any(math.isnan(value) for value in (x, *ys)))
         if missing:
             said.append(NOT_FINITE.format(count=missing, label=series.label))
         below = sum(1 for value in series.y if value <= 0)
@@ -129,10 +142,20 @@ def _span_every_x(axes, plot: Plot) -> None:
         axes.set_xlim(min(xs) - margin, max(xs) + margin)
 
 
-def _whole(plot: Plot) -> bool:
-    """Whether every y of the plot is a whole number, as sizes and counts are."""
-    ys = [y for series in plot.series for y in series.y + series.upper if math.isfinite(y)]
-    return bool(ys) and not plot.log_y and all(y == int(y) for y in ys)
+def _room_for_whole_numbers(axes) -> None:
+    """Give whole numbers that barely vary (sizes all right, all 0) a unit of room on each side, so that their
+    ticks are whole too and a point one off stands clear of the rest."""
+    low, high = axes.get_ylim()
+    if high - low < 3:
+        middle = round((low + high) / 2)
+        axes.set_ylim(middle - 1.5, middle + 1.5)
+
+
+def _whole(plot: Plot, axis: str) -> bool:
+    """Whether every x (or y) of the plot is a whole number, as epochs, rows, sizes and counts are."""
+    numbers = [value for series in plot.series for value in (series.x if axis == "x" else series.y + series.upper)
+               if math.isfinite(value)]
+    return bool(numbers) and all(value == int(value) for value in numbers)
 
 
 def _style(series: Series) -> dict:
