@@ -81,8 +81,8 @@ def grade(assignment: Assignment, submission_path: Path, *, sandbox: Sandbox | N
     A batch passes its own `sandbox` and `suite`, so neither is started again for every student. `timeout` bounds
     each call into the submission, `budget` all its time in the sandbox (spawning, loading, calls) together. With
     `source_policy` False every test runs even where the policy would refuse the code: the project's tests use
-    it to attack the sandbox with code the policy stops first. `plots` (plotdata.PLOT_CHOICES) says whose plots the report
-    carries for feedback.html: the failing functions', all, or none.
+    it to attack the sandbox with code the policy stops first. `plots` (plotdata.PLOT_CHOICES) says whose plots
+    the report carries for feedback.html: the failing functions', all, or none.
     """
     started = time.monotonic()
     _single_threaded_torch()

@@ -25,8 +25,8 @@ from autograder.feedback import StudentFault
 from autograder.grading import GradingError, TestSuite
 
 from autograder.exporters.grades import write_grades_csv
-from autograder.plotdata import (EXPECTED, REFERENCE, Plot, band, bars, histogram, line, path, points, surface,
-                                 values)
+from autograder.plotdata import (EXPECTED, REFERENCE, STUDENT, Plot, Series, band, bars, histogram, line, path,
+                                 points, surface, values)
 from autograder.report import ERROR, FAILED, GRADED, NOT_GRADED, PASSED, Report
 from autograder.report import TestResult as Result  # as TestResult, pytest would try to collect it
 from autograder.report import html as feedback_page
@@ -250,6 +250,14 @@ def test_a_function_that_passed_everything_is_folded_and_mistakes_are_listed_onc
     assert "Passed: all 2 tests." in text
 
 
+def test_a_plot_the_grader_cannot_draw_leaves_the_rest_of_the_page_whole():
+    odd = Plot("dropout", "a kind nobody draws", series=(Series("yours", "pie", STUDENT, (0.0,), (1.0,)),))
+    parsed = strict(feedback_page.render(sample_report(plots=(odd, *dropout_plots()[:1]))))
+    assert len(embedded_pngs(parsed)) == 1
+    assert "Not drawn: the grader could not draw it, not a fault of your code (KeyError: 'pie')." in "".join(
+        parsed.text)
+
+
 def test_a_submission_that_could_not_be_graded_says_so_at_the_top():
     sentence = "regularization.py could not be loaded: SyntaxError."
     report = Report.ungraded("assignment2", "Regularization", "regularization.py",
@@ -433,7 +441,8 @@ def test_a_declaration_gets_its_title_and_function_and_a_fault_of_its_own_reads_
     def two_plots(function):
         return [Plot(series=(line("yours", [0, 1], [0, 1]),)), Plot(title="its own title")]
     made = draw(Declaration(("dropout",), "{function}: kept", two_plots, ("function",)), "dropout", None, None)
-    assert [(plot.function, plot.title) for plot in made] == [("dropout", "dropout: kept"), ("dropout", "its own title")]
+    assert [(plot.function, plot.title) for plot in made] == [("dropout", "dropout: kept"),
+                                                              ("dropout", "its own title")]
 
     def faulty(student):
         raise StudentFault("dropout(x, 0.5) returned a string; expected a tensor.")

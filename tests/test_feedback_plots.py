@@ -193,8 +193,8 @@ def test_a_path_that_agrees_with_torch_says_the_fault_lies_elsewhere(graded_with
 
 
 def test_a_students_own_run_overlays_what_it_can_and_says_the_reference_is_not_here(graded_with):
-    report = graded_with("assignment1", source("assignment1", MISTAKES1["ShallowNarrowExercise_train_loss_after_update"]),
-                         include_hidden=False)
+    late = MISTAKES1["ShallowNarrowExercise_train_loss_after_update"]
+    report = graded_with("assignment1", source("assignment1", late), include_hidden=False)
     records = by_title(report, "the loss records")
     assert REFERENCE_ABSENT.format(what="your run") in records.note
     assert {s.role for s in records.series} == {STUDENT, EXPECTED}  # the MSE at the student's own weights

@@ -94,8 +94,9 @@ def survivor_values(student):
     edges = np.linspace(max(survivors.min(initial=0.0), -HISTOGRAM_REACH),
                         min(max(4.5, survivors.max(initial=0.0)), HISTOGRAM_REACH), 46)
     outside = int(((survivors < edges[0]) | (survivors > edges[-1])).sum())
-    note = (SURVIVORS_NOTE + (OUTSIDE.format(count=outside, reach=HISTOGRAM_REACH) if outside else "")) if survivors.size else NO_SURVIVORS
-    return Plot(x_label="value of a surviving element", y_label="elements", note=note, series=[
+    note = SURVIVORS_NOTE + (OUTSIDE.format(count=outside, reach=HISTOGRAM_REACH) if outside else "")
+    return Plot(x_label="value of a surviving element", y_label="elements",
+                note=note if survivors.size else NO_SURVIVORS, series=[
                     histogram("your survivors", edges, np.histogram(survivors, edges)[0]),
                     histogram("expected: x / (1 - p), for a fraction 1 - p of x", edges,
                               np.histogram(expected, edges)[0] * (1 - SURVIVOR_P), role=EXPECTED)])

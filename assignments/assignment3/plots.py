@@ -86,8 +86,8 @@ def steps_on(student, function: str, landscape: Landscape) -> Plot:
         raise StudentFault(FORGED.format(call=call, shape=got.shape, steps=STEPS + 1))
     contours, expected = _contours(landscape), torch_path(function, landscape)
     agrees = got.shape == expected.shape and np.allclose(got, expected, rtol=1e-9, atol=1e-12)
-    return Plot(x_label="theta[0]", y_label="theta[1]", surface=contours,
-                note=SAME_PATH.format(optimizer=optimizer.shown) if agrees else off_the_map(got, contours, "Your theta"),
+    note = SAME_PATH.format(optimizer=optimizer.shown) if agrees else off_the_map(got, contours, "Your theta")
+    return Plot(x_label="theta[0]", y_label="theta[1]", surface=contours, note=note,
                 series=[path(f"your {function}", got), path(optimizer.shown, expected, role=EXPECTED)])
 
 

@@ -15,6 +15,7 @@ The public part leaves out the plots of a function whose public tests all pass: 
 is drawn only for a failing function, so its presence alone would tell of a failing hidden test.
 """
 import base64
+import dataclasses
 from collections import Counter
 
 from autograder.feedback import counted
@@ -32,6 +33,7 @@ NOT_GRADED = "This submission could not be graded: {reason}"
 ALL_PASSED = "Passed: all {tests}."
 TESTS_PASSED = "{passed} of {total} passed"
 NOT_DRAWN = "Not drawn: {reason}"
+DRAWING_FAILED = "the grader could not draw it, not a fault of your code ({error})."
 MISTAKE_LINE = "{function}: {mistake}"
 SANDBOX_LINE = "Your code ran in a sandbox: {layers}."
 HIDDEN_TAG = "hidden"
@@ -114,9 +116,9 @@ def _sections(results: list[TestResult], report: Report, public_only: bool) -> l
 def _header(report: Report, results: list[TestResult], public_only: bool) -> str:
     score, max_score = sum(r.score for r in results), sum(r.max_score for r in results)
     template = PUBLIC_SCORE if public_only else SCORE
+    total = template.format(score=_number(score), max_score=_number(max_score))
     lines = [f"<h1>{html_text(f'{report.assignment}: {report.title}')}</h1>",
-             f'<p class="score"><strong>{html_text(template.format(score=_number(score), max_score=_number(max_score)))}'
-             f'</strong>{_meter(score, max_score)}</p>',
+             f'<p class="score"><strong>{html_text(total)}</strong>{_meter(score, max_score)}</p>',
              f"<p>{html_text(GRADED_IN.format(submission=report.submission, seconds=report.duration))}</p>"]
     if report.not_graded_reason:
         lines.append(f'<p class="banner">{html_text(NOT_GRADED.format(reason=report.not_graded_reason))}</p>')
@@ -166,10 +168,15 @@ def _test_row(result: TestResult) -> str:
 
 def _figure(plot) -> str:
     """A drawn plot as an embedded PNG with its title and notes; one that could not be drawn as its reason."""
+    try:
+        picture = drawing.png(plot) if plot.drawn else b""
+    except Exception as error:  # noqa: BLE001 -- a plot must never cost the page it is on
+        reason = DRAWING_FAILED.format(error=f"{type(error).__name__}: {error}")
+        picture, plot = b"", dataclasses.replace(plot, problem=reason)
     if not plot.drawn:
         return (f'<p class="missing"><strong>{html_text(plot.title)}</strong>. '
                 f"{html_text(NOT_DRAWN.format(reason=plot.problem))}</p>")
-    data = base64.b64encode(drawing.png(plot)).decode("ascii")
+    data = base64.b64encode(picture).decode("ascii")
     width, height = drawing.pixels(plot)
     notes = " ".join([plot.note, *drawing.caveats(plot)]).strip()
     caption = f"<strong>{html_text(plot.title)}</strong>" + (f" {html_text(notes)}" if notes else "")

@@ -4,8 +4,8 @@
 
 Figures are made without pyplot, as summary.py makes its charts: savefig renders with Agg, so drawing needs no
 display and changes no global backend. Colours follow a series' group and styles its role: the student's
-solid and filled, the reference's or expected values dashed and drawn on top, so that where the two agree
-the dashes lie on the student's line. A surface (a loss landscape) is drawn as grey contour lines under the
+solid, light and filled, the reference's or expected values dark, dashed and drawn on top, so that where the
+two agree the dashes lie on the student's line. A surface (a loss landscape) is drawn as grey contour lines under the
 series and sets the axes' limits, so a path that runs off to infinity leaves the frame instead of squashing it.
 """
 import importlib
@@ -58,13 +58,13 @@ def figure(plot: Plot):
         _span_every_x(axes, plot)
     # Few ticks: each costs a few milliseconds to lay out, and six say enough. No tick at half a row or step.
     axes.xaxis.set_major_locator(MaxNLocator(nbins=TICKS, steps=TICK_STEPS, integer=_whole(plot, "x")))
-    if not plot.log_y:
-        axes.yaxis.set_major_locator(MaxNLocator(nbins=TICKS, steps=TICK_STEPS, integer=_whole(plot, "y")))
-        if _whole(plot, "y"):
-            _room_for_whole_numbers(axes)
     if plot.log_y:
         axes.set_yscale("log")
         axes.yaxis.set_minor_locator(NullLocator())  # dozens of minor ticks would cost more than the rest
+    else:
+        axes.yaxis.set_major_locator(MaxNLocator(nbins=TICKS, steps=TICK_STEPS, integer=_whole(plot, "y")))
+        if _whole(plot, "y"):
+            _room_for_whole_numbers(axes)
     if plot.categories:
         slanted = _slanted(plot)
         axes.set_xticks(range(len(plot.categories)), plot.categories, fontsize=8, rotation=18 if slanted else 0,
