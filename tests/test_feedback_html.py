@@ -386,11 +386,14 @@ def graded():
 
 
 def test_grades_csv_says_whether_each_student_was_graded(graded, tmp_path):
-    write_grades_csv(graded, tmp_path / "grades.csv")
+    endless = Report.ungraded("assignment2", "Regularization", "x.py", [result("dropout: a", FAILED)] * 2,
+                              "=cmd\x1b[2J " + "x" * 5000)
+    write_grades_csv([*graded, ("zed", endless)], tmp_path / "grades.csv")
     rows = list(csv.DictReader((tmp_path / "grades.csv").open(newline="")))
-    assert [row["status"] for row in rows] == [
+    assert [row["status"] for row in rows[:4]] == [
         GRADED, GRADED, NOT_GRADED.format(reason="regularization.py could not be loaded: NameError."),
         NOT_GRADED.format(reason="boom")]
+    assert rows[4]["status"].startswith("could not be graded: =cmd\\x1b[2J xxx") and len(rows[4]["status"]) < 700
 
 
 def test_the_summary_lists_each_student_with_score_status_and_a_link_to_their_page(graded, tmp_path):

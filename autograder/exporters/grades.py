@@ -29,7 +29,7 @@ from pathlib import Path
 
 from autograder.exporters import write_atomically
 from autograder.report import Report
-from autograder.report.safe import csv_cell
+from autograder.report.safe import csv_cell, shown
 
 FIXED_COLUMNS = ["student", "score", "max_score", "status"]
 CANVAS_COLUMNS = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
@@ -47,7 +47,7 @@ def write_grades_csv(graded: list[tuple[str, Report]], path: Path) -> None:
     rows = [FIXED_COLUMNS + tests]
     for student, report in graded:
         earned = {result.name: result.score for result in report.results}
-        rows.append([student, points(report.score), points(report.max_score), report.status,
+        rows.append([student, points(report.score), points(report.max_score), shown(report).status,  # cut to size
                      *(points(earned[name]) if name in earned else "" for name in tests)])
     write_atomically(path, _csv_text(rows))
 
