@@ -17,6 +17,7 @@ import click
 from autograder.assignments import AssignmentError, load_assignment
 from autograder.exporters.gradescope import DEFAULT_HIDDEN_VISIBILITY, HIDDEN_VISIBILITIES
 from autograder.feedback import counted
+from autograder.plotdata import PLOT_CHOICES, PLOTS_FAILING, PLOTS_NONE
 from autograder.report import ERROR, FAILED, Report
 from autograder.report.safe import inert
 
@@ -46,6 +47,8 @@ timeout_option = click.option("--timeout", type=click.FloatRange(min=0.1),
 visibility_option = click.option("--hidden-visibility", type=click.Choice(HIDDEN_VISIBILITIES),
                                  default=DEFAULT_HIDDEN_VISIBILITY, show_default=True,
                                  help="When Gradescope shows students the hidden tests' results.")
+plots_option = click.option("--plots", type=click.Choice(PLOT_CHOICES), default=PLOTS_FAILING, show_default=True,
+                            help="Plots in feedback.html: of each function with a failing test, of all, or none.")
 
 
 class UsageProblem(click.ClickException):
@@ -86,10 +89,11 @@ def grade():
 @click.option("--results", type=click.Path(dir_okay=False, path_type=Path),
               help="Write Gradescope's results.json here.")
 @click.option("--feedback", type=click.Path(file_okay=False, path_type=Path),
-              help="Write results.json and feedback.md into this folder.")
+              help="Write results.json, feedback.md and feedback.html (with plots) into this folder.")
+@plots_option
 @timeout_option
 @visibility_option
-def run(assignment, submission, results, feedback, timeout, hidden_visibility):
+def run(assignment, submission, results, feedback, plots, timeout, hidden_visibility):
     """Grade one submission (default: the one in the current folder).
 
     Example: `grade assignment2 submissions/alice/regularization.ipynb --results results.json`
@@ -113,7 +117,8 @@ def run(assignment, submission, results, feedback, timeout, hidden_visibility):
     try:
         with _notice_while_slow(GRADING_NOTICE.format(submission=path.name)), \
                 start_sandbox(definition.course) as sandbox:
-            report = grade_submission(definition, path, sandbox=sandbox, timeout=timeout)
+            report = grade_submission(definition, path, sandbox=sandbox, timeout=timeout,
+                                      plots=plots if feedback else PLOTS_NONE)
     except Exception as error:  # noqa: BLE001 -- whatever broke, the LMS still gets a results.json
         _write_outputs(_ungraded(definition, path.name, GRADER_FAILED, ERROR), *outputs)
         detail = str(error) if isinstance(error, GradingError) else traceback.format_exc()
@@ -157,8 +162,9 @@ def list_command():
 @click.option("--cluster", metavar="ADDRESS",
               help="Grade on the Dask cluster whose scheduler is at ADDRESS (tcp://host:8786, or a scheduler file); "
                    "--jobs is then the cluster's business. Needs the [cluster] extra.")
+@plots_option
 @timeout_option
-def batch(assignment, submissions, out, jobs, resume, cluster, timeout):
+def batch(assignment, submissions, out, jobs, resume, cluster, plots, timeout):
     """Grade a class: a folder or zip with one submission per student.
 
     Example: `grade batch assignment2 canvas_download.zip --out grades/ --resume`
@@ -178,7 +184,7 @@ def batch(assignment, submissions, out, jobs, resume, cluster, timeout):
     progress = Progress()
     try:
         run_batch(definition, submissions, out, jobs or default_jobs(), resume, on_start=progress.start,
-                  on_done=progress, timeout=timeout, cluster=cluster)
+                  on_done=progress, timeout=timeout, cluster=cluster, plots=plots)
     except BatchInputError as error:
         raise UsageProblem(str(error)) from None
     except GradingError as error:
@@ -314,13 +320,14 @@ def _write_outputs(report, results: Path | None, feedback: Path | None,
                    hidden_visibility: str = DEFAULT_HIDDEN_VISIBILITY) -> None:
     from autograder.exporters import write_atomically
     from autograder.exporters.gradescope import write_results
-    from autograder.report import markdown
+    from autograder.report import html, markdown
 
     if results:
         write_results(report, results, hidden_visibility)
     if feedback:
         write_results(report, feedback / "results.json", hidden_visibility)
         write_atomically(feedback / "feedback.md", markdown.render(report))
+        write_atomically(feedback / "feedback.html", html.render(report))
 
 
 def _ungraded(definition, submission: str, sentence: str, status: str = FAILED) -> Report:

@@ -19,6 +19,7 @@ import os
 import stat
 import string
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +28,9 @@ import pytest
 
 from autograder import policy
 from autograder.assignments import Assignment, course_root
+from autograder.checks.plots import PLOTS_FILE, declarations, draw
 from autograder.feedback import StudentFault, describe
+from autograder.plotdata import PLOTS_ALL, PLOTS_NONE, Plot
 from autograder.report import ERROR, FAILED, PASSED, Report, TestResult
 from autograder.sandbox.remote import DEFAULT_BUDGET, Sandbox, SandboxError, StudentCode
 from autograder.submission import load_submission
@@ -73,13 +76,14 @@ def start_sandbox(course: Path, fork: bool = False, scratch_root: Path | None = 
 
 def grade(assignment: Assignment, submission_path: Path, *, sandbox: Sandbox | None = None,
           suite: "TestSuite | None" = None, include_hidden: bool = True, timeout: float | None = None,
-          budget: float = DEFAULT_BUDGET, source_policy: bool = True) -> Report:
+          budget: float = DEFAULT_BUDGET, source_policy: bool = True, plots: str = PLOTS_NONE) -> Report:
     """Grade `submission_path` against the public tests and, when the reference is here, the hidden ones.
 
     A batch passes its own `sandbox` and `suite`, so neither is started again for every student. `timeout` bounds
     each call into the submission, `budget` all its time in the sandbox (spawning, loading, calls) together. With
     `source_policy` False every test runs even where the policy would refuse the code: the project's tests use
-    it to attack the sandbox with code the policy stops first.
+    it to attack the sandbox with code the policy stops first. `plots` (plotdata.PLOT_CHOICES) says whose plots
+    the report carries for feedback.html: the failing functions', all, or none.
     """
     started = time.monotonic()
     _single_threaded_torch()
@@ -87,6 +91,9 @@ def grade(assignment: Assignment, submission_path: Path, *, sandbox: Sandbox | N
     sandbox = sandbox or start_sandbox(assignment.course)
     try:
         suite = suite or TestSuite(assignment, include_hidden)
+        if plots != PLOTS_NONE:
+            suite.plot_declarations  # noqa: B018 -- a broken plots.py stops grading before any student code runs
+            _load_matplotlib_meanwhile()
         submission = load_submission(submission_path, graded=assignment.functions)
         violations = policy.check(submission.chunks, assignment.functions, assignment.banned) if source_policy else []
         student = StudentCode(sandbox, submission, assignment.module, banned=assignment.banned,
@@ -94,6 +101,8 @@ def grade(assignment: Assignment, submission_path: Path, *, sandbox: Sandbox | N
                               delegating={name for violation in violations if violation.rule == policy.OWN_WORK
                                           for name in violation.charged})
         results = suite.run(student, violations)
+        charged = {name for violation in violations for name in violation.charged}
+        drawn = suite.plots(student, results, plots, charged)
         student.close()
         notes = list(submission.notes) + list(student.notes) + list(sandbox.notes)
     except SandboxError as error:
@@ -104,7 +113,7 @@ def grade(assignment: Assignment, submission_path: Path, *, sandbox: Sandbox | N
     hidden_not_run = (0, 0.0) if suite.run_hidden else (assignment.hidden_tests, assignment.hidden_points)
     return Report(assignment=assignment.name, title=assignment.title, submission=submission_path.name,
                   results=tuple(results), notes=tuple(notes), layers=tuple(student.layers),
-                  duration=time.monotonic() - started, hidden_not_run=hidden_not_run)
+                  duration=time.monotonic() - started, hidden_not_run=hidden_not_run, plots=drawn)
 
 
 def list_tests(assignment: Assignment) -> list[TestResult]:
@@ -144,6 +153,7 @@ class TestSuite:
         order = {name: index for index, name in enumerate(assignment.functions)}
         self.tests = sorted(collector.tests, key=lambda t: (order.get(t.name.split(":")[0], len(order)), t.hidden))
         self._reference = None
+        self._plot_declarations = None
 
     def listing(self) -> list[TestResult]:
         """The tests as results not yet earned, in report order."""
@@ -182,6 +192,36 @@ class TestSuite:
                                     feedback=PROPERTY_WITHHELD.format(function=result.function))
                 if not test.core and result.status == PASSED and result.function in judged - working else result
                 for result, test in zip(results, self.tests)]
+
+    def plots(self, student: StudentCode, results: list[TestResult], which: str, charged=()) -> tuple[Plot, ...]:
+        """Draw the plots explaining `results`: every declaration of a function with a failing test (of every
+        function with `which` PLOTS_ALL), run after all the tests, so that a plot can never change a score.
+
+        None for a submission that did not load, for a function it does not define, nor for a function the source
+        policy `charged` (its tests did not run, and its code hands its work to the library).
+        """
+        if which == PLOTS_NONE or student.load_failure:
+            return ()
+        failing = {result.function.split(".")[0] for result in results if result.status != PASSED}
+        drawn = []
+        for declaration in self.plot_declarations:
+            for function in declaration.functions:
+                if (function in student.names and function not in charged
+                        and (which == PLOTS_ALL or function in failing)):
+                    drawn += draw(declaration, function, student, self.reference)
+        return tuple(drawn)
+
+    @property
+    def plot_declarations(self) -> list:
+        """The assignment's plot declarations (assignments/<name>/plots.py), imported when first needed."""
+        if self._plot_declarations is None:
+            path = self.assignment.public_dir / PLOTS_FILE
+            try:
+                self._plot_declarations = declarations(path, self.assignment.functions) if path.is_file() else []
+            except Exception as error:  # the course's own file is broken: its author must hear of it
+                raise GradingError(f"the plots in {path} could not be loaded: {type(error).__name__}: {error}") \
+                    from None
+        return self._plot_declarations
 
     @property
     def reference(self):
@@ -261,6 +301,15 @@ def _outcome(test: _Test, fixtures: dict) -> tuple[str, str, str | None]:
     except (Exception, pytest.skip.Exception) as error:  # anything else is the grader's own bug
         return ERROR, INTERNAL_ERROR.format(error=f"{type(error).__name__}: {error}"), None
     return PASSED, "", None
+
+
+def _load_matplotlib_meanwhile() -> None:
+    """Import matplotlib for the plots in a thread, while the tests wait on the sandbox, rather than after them;
+    only the first grading of a process pays the import."""
+    if "matplotlib.backends.backend_agg" not in sys.modules:
+        from autograder.report import plots
+
+        threading.Thread(target=plots.load_matplotlib, daemon=True).start()
 
 
 def _single_threaded_torch() -> None:

@@ -81,7 +81,7 @@ def test_grades_csv_has_the_documented_columns(tmp_path, batch_env, grade_as):
     with (out / "grades.csv").open(newline="") as file:
         header = next(csv.reader(file))
     tests = [r.name for r in grade_as("assignment2", REFERENCE).results]
-    assert header == ["student", "score", "max_score", *tests]
+    assert header == ["student", "score", "max_score", "status", *tests]
 
 
 def test_a_killed_batch_resumes_to_the_grades_of_an_uninterrupted_one(tmp_path, batch_env):

@@ -63,12 +63,12 @@ def test_grades_csv_has_a_column_per_test_with_the_points_earned(graded, tmp_pat
     path = tmp_path / "grades.csv"
     write_grades_csv(graded, path)
     rows = read_csv(path)
-    assert list(rows[0]) == ["student", "score", "max_score", ZEROES, SCALES, L1]  # commas in names survive
+    assert list(rows[0]) == ["student", "score", "max_score", "status", ZEROES, SCALES, L1]  # commas survive
     assert [list(row.values()) for row in rows] == [
-        ["alice", "6.5", "6.5", "2", "3", "1.5"],
-        ["bob", "1.5", "6.5", "0", "0", "1.5"],
-        ["carol", "0", "6.5", "0", "0", "0"],
-        ["dave", "0", "6.5", "0", "0", "0"],
+        ["alice", "6.5", "6.5", "graded", "2", "3", "1.5"],
+        ["bob", "1.5", "6.5", "graded", "0", "0", "1.5"],
+        ["carol", "0", "6.5", "graded", "0", "0", "0"],
+        ["dave", "0", "6.5", f"could not be graded: {NOT_LOADED}", "0", "0", "0"],
     ]
 
 

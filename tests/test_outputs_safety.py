@@ -44,8 +44,11 @@ MAX_RESULTS_BYTES = 1_000_000
 MAX_TERMINAL_LINES = 300
 # What our own Markdown and HTML are made of; a payload that became markup would add a tag outside these.
 MARKDOWN_TAGS = {"h1", "h2", "p", "strong", "em", "code", "table", "thead", "tbody", "tr", "th", "td", "ul", "li",
-                 "img"}
+                 "img", "a"}
 PAGE_TAGS = MARKDOWN_TAGS | {"html", "head", "meta", "title", "style", "body"}
+FEEDBACK_PAGE_TAGS = PAGE_TAGS | {"section", "span", "div", "figure", "figcaption", "meter", "details", "summary"}
+# The only links a summary may hold: to a feedback page in one student's own folder, the id percent-encoded.
+STUDENT_LINK = re.compile(r"[A-Za-z0-9_.~%-]+/feedback\.(md|html)")
 # The payloads of output_escapes.py, as a reader must see them: literally.
 SCRIPT = "<script>alert('feedback')</script>"
 CLIPBOARD = "\\x1b]52;c;"  # the OSC 52 clipboard write, shown as text
@@ -265,11 +268,16 @@ def test_batch_shows_every_payload_inert_in_every_file_and_on_the_terminal(runne
     for student in students:
         _assert_markdown_safe(out / student / "feedback.md")
         _assert_results_safe(out / student / "results.json")
+        feedback = (out / student / "feedback.html").read_text()
+        _assert_plain(feedback, "feedback.html", newlines=True)
+        assert _parse(feedback).tags <= FEEDBACK_PAGE_TAGS
     summary = _assert_markdown_safe(out / "summary.md")
     assert any(HOSTILE_EMPTY.replace("\n", " ") in text for text in summary.texts_of("li"))  # shown, as text
     page = _parse((out / "summary.html").read_text())
     assert page.tags <= PAGE_TAGS and all(value.startswith("data:image/png;base64,")
                                           for tag, name, value in page.attributes if name == "src")
+    links = [value for tag, name, value in page.attributes if name == "href"]
+    assert len(links) == 5 and all(STUDENT_LINK.fullmatch(link) for link in links), links
     _assert_plain((out / "summary.html").read_text(), "summary.html", newlines=True)
     for name in ("grades.csv", "grades_canvas.csv"):
         _assert_csv_safe(out / name)
@@ -357,6 +365,7 @@ def _assert_markdown_safe(path: Path) -> _Page:
     assert page.tags <= MARKDOWN_TAGS, (path, page.tags - MARKDOWN_TAGS)
     assert len(page.texts_of("h1")) == 1, (path, page.texts_of("h1"))
     assert all(value.startswith("summary_files/") for tag, name, value in page.attributes if name == "src")
+    assert all(STUDENT_LINK.fullmatch(value) for tag, name, value in page.attributes if name == "href"), path
     return page
 
 

@@ -26,6 +26,7 @@ from pathlib import Path
 from autograder.assignments import Assignment, load_assignment
 from autograder.batch.discover import BatchInputError, Entry
 from autograder.grading import GradingError
+from autograder.plotdata import PLOTS_FAILING
 from autograder.report import ERROR, Report
 
 IN_FLIGHT_PER_THREAD = 3  # tasks queued per worker thread: enough that no worker waits for the coordinator
@@ -46,12 +47,12 @@ class CourseFiles:
 
 
 def grade_on_cluster(address: str, assignment: Assignment, entries: list[Entry], out: Path, fingerprint: str,
-                     store, on_done=None, timeout: float | None = None) -> None:
+                     store, on_done=None, timeout: float | None = None, plots: str = PLOTS_FAILING) -> None:
     """Grade `entries` on the Dask cluster at `address` (a scheduler address or a scheduler file), storing each
     report into `out` with `store(out, entry, fingerprint, report)` as it arrives; call `on_done(outcome)`."""
     client = connect(address)
     stream = _Stream(client, assignment, fingerprint, lambda entry, report: store(out, entry, fingerprint, report),
-                     on_done, timeout)
+                     on_done, timeout, plots)
     try:
         stream.run(entries)
     finally:
@@ -62,11 +63,12 @@ def grade_on_cluster(address: str, assignment: Assignment, entries: list[Entry],
 class _Stream:
     """A bounded number of students in flight on the cluster, each stored as its report arrives."""
 
-    def __init__(self, client, assignment: Assignment, fingerprint: str, store, on_done, timeout: float | None):
+    def __init__(self, client, assignment: Assignment, fingerprint: str, store, on_done, timeout: float | None,
+                 plots: str):
         from autograder.grading import list_tests
 
         self.client, self.assignment, self.fingerprint = client, assignment, fingerprint
-        self.store, self.on_done, self.timeout = store, on_done, timeout
+        self.store, self.on_done, self.timeout, self.plots = store, on_done, timeout, plots
         self.listing = functools.cache(lambda: list_tests(assignment))  # for reports written here: collected once
         self.futures: dict = {}
 
@@ -95,7 +97,7 @@ class _Stream:
                 self._finished(entry, _problem_report(self.assignment, entry, self.listing))
                 continue
             future = self.client.submit(grade_bytes, self.course, entry.path.name, entry.path.read_bytes(),
-                                        self.timeout, key=f"grade-{uuid.uuid4().hex}", pure=False)
+                                        self.timeout, self.plots, key=f"grade-{uuid.uuid4().hex}", pure=False)
             self.futures[future] = entry
             self.running.add(future)
             return True
@@ -147,7 +149,8 @@ class _Grader:
     suite: object
 
 
-def grade_bytes(course: CourseFiles, filename: str, data: bytes, timeout: float | None) -> dict:
+def grade_bytes(course: CourseFiles, filename: str, data: bytes, timeout: float | None,
+                plots: str = PLOTS_FAILING) -> dict:
     """Grade one submission, given as its file name and bytes, on this worker; return the report as plain data."""
     from autograder.grading import grade
 
@@ -159,7 +162,8 @@ def grade_bytes(course: CourseFiles, filename: str, data: bytes, timeout: float 
         try:
             path = folder / filename
             path.write_bytes(data)
-            report = grade(grader.assignment, path, sandbox=grader.sandbox, suite=grader.suite, timeout=timeout)
+            report = grade(grader.assignment, path, sandbox=grader.sandbox, suite=grader.suite, timeout=timeout,
+                           plots=plots)
         finally:
             shutil.rmtree(folder, ignore_errors=True)
     return report.to_dict()

@@ -2,6 +2,7 @@
 
     discover() -> entries --> worker 1 (grader + zygote, torch imported once) --+--> DIR/<student>/results.json
                          \\-> worker 2 ...                                       |    DIR/<student>/feedback.md
+                                                                                 |    DIR/<student>/feedback.html
                                                                                  +--> DIR/<student>/grade.json (last)
     every grade.json --> DIR/grades.csv, DIR/grades_canvas.csv, DIR/summary.md, DIR/summary.html
 
@@ -41,6 +42,7 @@ from autograder.assignments import Assignment, load_assignment
 from autograder.batch.discover import BatchInputError, Entry, discover
 from autograder.exporters import write_atomically
 from autograder.grading import GradingError
+from autograder.plotdata import PLOTS_FAILING
 from autograder.report import ERROR, Report
 from autograder.sandbox import layers
 from autograder.sandbox.environment import grader_environment
@@ -74,9 +76,10 @@ class BatchStopped(Exception):
 
 def run_batch(assignment: Assignment, submissions: Path, out: Path, jobs: int = 1, resume: bool = False,
               on_start=None, on_done=None, timeout: float | None = None,
-              cluster: str | None = None) -> list[tuple[str, Report]]:
+              cluster: str | None = None, plots: str = PLOTS_FAILING) -> list[tuple[str, Report]]:
     """Discover the class's submissions, grade them (on the Dask cluster at `cluster`, if given), then write
-    grades.csv, its Canvas twin and the summary."""
+    grades.csv, its Canvas twin and the summary; `plots` says whose plots each student's feedback.html shows
+    (plotdata.PLOT_CHOICES)."""
     from autograder.exporters.grades import write_canvas_csv, write_grades_csv
     from autograder.report.summary import write_summary
 
@@ -86,7 +89,7 @@ def run_batch(assignment: Assignment, submissions: Path, out: Path, jobs: int = 
         entries = discover(submissions, assignment.module, Path(workdir))
         if on_start:
             on_start(len(entries))
-        graded = grade_class(assignment, entries, out, Path(workdir), jobs, resume, on_done, timeout, cluster)
+        graded = grade_class(assignment, entries, out, Path(workdir), jobs, resume, on_done, timeout, cluster, plots)
         write_grades_csv(graded, out / "grades.csv")
         write_canvas_csv(graded, {entry.student: entry.name for entry in entries}, assignment.title,
                          out / "grades_canvas.csv")
@@ -96,7 +99,7 @@ def run_batch(assignment: Assignment, submissions: Path, out: Path, jobs: int = 
 
 def grade_class(assignment: Assignment, entries: list[Entry], out: Path, workdir: Path, jobs: int = 1,
                 resume: bool = False, on_done=None, timeout: float | None = None,
-                cluster: str | None = None) -> list[tuple[str, Report]]:
+                cluster: str | None = None, plots: str = PLOTS_FAILING) -> list[tuple[str, Report]]:
     """Grade every entry into `out`, `jobs` at a time, the workers' scratch in `workdir`, or on the Dask cluster
     at `cluster`; call `on_done(outcome)` as each finishes."""
     out.mkdir(parents=True, exist_ok=True)
@@ -111,9 +114,9 @@ def grade_class(assignment: Assignment, entries: list[Entry], out: Path, workdir
     if pending and cluster:
         from autograder.batch.cluster import grade_on_cluster
 
-        grade_on_cluster(cluster, assignment, pending, out, fingerprint, _store, on_done, timeout)
+        grade_on_cluster(cluster, assignment, pending, out, fingerprint, _store, on_done, timeout, plots)
     elif pending:
-        _grade_in_workers(assignment, pending, out, workdir, jobs, fingerprint, on_done, timeout)
+        _grade_in_workers(assignment, pending, out, workdir, jobs, fingerprint, on_done, timeout, plots)
     return [(entry.student, load_graded(out, entry.student)) for entry in entries]
 
 
@@ -141,7 +144,7 @@ def load_graded(out: Path, student: str) -> Report:
 
 # ---------------------------------------------------------------------------------------------- coordinator side
 
-def _grade_in_workers(assignment, entries, out, workdir, jobs, fingerprint, on_done, timeout) -> None:
+def _grade_in_workers(assignment, entries, out, workdir, jobs, fingerprint, on_done, timeout, plots) -> None:
     """Run the pool; if a worker dies (never the student's doing: their code runs in the sandbox), start a new
     pool for what was left, and record a grading error for a student whose grading broke a worker twice."""
     attempts: dict[str, int] = {}
@@ -149,7 +152,7 @@ def _grade_in_workers(assignment, entries, out, workdir, jobs, fingerprint, on_d
         folder.mkdir(exist_ok=True)
         folder.chmod(REACHABLE)
     environment = {**grader_environment(), "TMPDIR": str(workdir)}  # a worker's stray temporary files go too
-    initargs = (os.getpid(), assignment.name, str(assignment.course), timeout, str(workdir / SANDBOXES))
+    initargs = (os.getpid(), assignment.name, str(assignment.course), timeout, str(workdir / SANDBOXES), plots)
     while entries:
         context = multiprocessing.get_context("spawn")  # fresh workers: nothing inherited from the coordinator
         pool = None
@@ -312,7 +315,7 @@ _worker: dict = {}
 
 
 def _start_worker(coordinator: int, assignment_name: str, course: str, timeout: float | None,
-                  scratch_root: str) -> None:
+                  scratch_root: str, plots: str) -> None:
     """Start this worker's zygote, forked so that both share one import of torch, before any test is loaded."""
     from autograder.grading import TestSuite, start_sandbox
 
@@ -321,7 +324,7 @@ def _start_worker(coordinator: int, assignment_name: str, course: str, timeout: 
     assignment = load_assignment(assignment_name, Path(course))
     # Forked before the suite loads any hidden test; its scratch in the batch's folder, removed with it.
     sandbox = start_sandbox(assignment.course, fork=True, scratch_root=Path(scratch_root))
-    _worker.update(assignment=assignment, sandbox=sandbox, timeout=timeout)
+    _worker.update(assignment=assignment, sandbox=sandbox, timeout=timeout, plots=plots)
     try:
         _worker["suite"] = TestSuite(assignment)
     except GradingError as error:  # said with each task: a pool whose initializer fails says only "broken"
@@ -340,7 +343,7 @@ def _grade_one(entry: Entry, out: str, fingerprint: str) -> Outcome:
         report = _problem_report(assignment, entry, started)
     else:
         report = grade(assignment, entry.path, sandbox=_worker["sandbox"], suite=_worker["suite"],
-                       timeout=_worker["timeout"])
+                       timeout=_worker["timeout"], plots=_worker["plots"])
     _store(Path(out), entry, fingerprint, report)
     return Outcome(entry.student, report.score, report.max_score, skipped=False)
 
@@ -355,11 +358,12 @@ def _problem_report(assignment: Assignment, entry: Entry, started: float) -> Rep
 def _store(out: Path, entry: Entry, fingerprint: str, report: Report) -> None:
     """Write the student's files, grade.json last, each atomically."""
     from autograder.exporters.gradescope import write_results
-    from autograder.report import markdown
+    from autograder.report import html, markdown
 
     folder = out / entry.student
     write_results(report, folder / "results.json")
     write_atomically(folder / "feedback.md", markdown.render(report))
+    write_atomically(folder / "feedback.html", html.render(report))
     stored = {"student": entry.student, "origin": entry.origin, "hash": content_hash(entry), "suite": fingerprint,
               "report": report.to_dict()}
     write_atomically(folder / GRADE_FILE, json.dumps(stored, indent=1) + "\n")

@@ -1,9 +1,10 @@
 """A batch's grades as CSV: grades.csv for the instructor, and its twin for Canvas's gradebook import.
 
-grades.csv has the columns `student`, `score`, `max_score`, then one per test, headed by the test's full
-name ("dropout: zeroes a fraction p of the elements for p = 0.1, 0.5 and 0.8") and holding the points
-earned. Tests are in report order: the first report's, then any test only later reports have. An empty
-cell means that student's report has no result for the test.
+grades.csv has the columns `student`, `score`, `max_score`, `status` (`graded`, or `could not be graded:`
+and why: the file did not load, grading failed), then one per test, headed by the test's full name
+("dropout: zeroes a fraction p of the elements for p = 0.1, 0.5 and 0.8") and holding the points earned.
+Tests are in report order: the first report's, then any test only later reports have. An empty cell means
+that student's report has no result for the test.
 
 The Canvas file follows what Canvas itself exports from a gradebook, since an import reads the same shape
 (written from knowledge of Canvas, not checked against a live instance):
@@ -28,9 +29,9 @@ from pathlib import Path
 
 from autograder.exporters import write_atomically
 from autograder.report import Report
-from autograder.report.safe import csv_cell
+from autograder.report.safe import csv_cell, shown
 
-FIXED_COLUMNS = ["student", "score", "max_score"]
+FIXED_COLUMNS = ["student", "score", "max_score", "status"]
 CANVAS_COLUMNS = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
 CANVAS_ID_COLUMNS = ("ID", "SIS User ID", "SIS Login ID")
 POINTS_POSSIBLE = "Points Possible"
@@ -40,12 +41,13 @@ BAD_ID_COLUMN = "id_column must be one of {columns}, not {column!r}"
 
 
 def write_grades_csv(graded: list[tuple[str, Report]], path: Path) -> None:
-    """Write a row per student with the total and each test's points, for the instructor's spreadsheet."""
+    """Write a row per student with the total, whether it could be graded, and each test's points, for the
+    instructor's spreadsheet."""
     tests = ordered_test_names(graded)
     rows = [FIXED_COLUMNS + tests]
     for student, report in graded:
         earned = {result.name: result.score for result in report.results}
-        rows.append([student, points(report.score), points(report.max_score),
+        rows.append([student, points(report.score), points(report.max_score), shown(report).status,  # cut to size
                      *(points(earned[name]) if name in earned else "" for name in tests)])
     write_atomically(path, _csv_text(rows))
 

@@ -2,7 +2,11 @@
 import dataclasses
 from dataclasses import dataclass
 
+from autograder.plotdata import Plot
+
 PASSED, FAILED, ERROR = "passed", "failed", "error"
+GRADED = "graded"
+NOT_GRADED = "could not be graded: {reason}"
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,7 @@ class Report:
     layers: tuple[str, ...] = ()          # what confined the student's code
     duration: float = 0.0
     hidden_not_run: tuple[int, float] = (0, 0.0)  # tests and points the student cannot see here
+    plots: tuple[Plot, ...] = ()          # what explains the failures, for feedback.html
 
     @property
     def score(self) -> float:
@@ -43,6 +48,26 @@ class Report:
     @property
     def all_passed(self) -> bool:
         return all(r.status == PASSED for r in self.results)
+
+    @property
+    def not_graded_reason(self) -> str | None:
+        """Why no test could judge the submission (it did not load, grading failed), else None.
+
+        Then every test fails with one and the same sentence; a single test failing says so only when the
+        grader itself failed, since one ordinary failure looks the same.
+        """
+        sentences = {result.feedback for result in self.results}
+        if not self.results or len(sentences) != 1 or any(r.status == PASSED for r in self.results):
+            return None
+        if len(self.results) == 1 and self.results[0].status != ERROR:
+            return None
+        return sentences.pop()
+
+    @property
+    def status(self) -> str:
+        """`graded`, or `could not be graded: <why>`, for a class's tables."""
+        reason = self.not_graded_reason
+        return GRADED if reason is None else NOT_GRADED.format(reason=reason)
 
     def to_dict(self) -> dict:
         """Plain data for JSON, e.g. to keep a batch's results on disk."""
@@ -60,5 +85,6 @@ class Report:
         """Rebuild a report written by to_dict."""
         fields = {**data, "results": tuple(TestResult(**result) for result in data["results"]),
                   "notes": tuple(data["notes"]), "layers": tuple(data["layers"]),
-                  "hidden_not_run": tuple(data["hidden_not_run"])}
+                  "hidden_not_run": tuple(data["hidden_not_run"]),
+                  "plots": tuple(Plot.from_dict(plot) for plot in data.get("plots", ()))}
         return cls(**fields)

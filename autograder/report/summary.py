@@ -6,9 +6,12 @@
 
 Both files say the same, from the same blocks: how many submissions were graded, the mean and median score,
 a score histogram, each test's pass rate (a chart and a table, in report order), the most frequent known
-mistakes, and who could not be graded and why. matplotlib is imported lazily and used through Figure
-objects, whose savefig renders with Agg: no pyplot, so no global backend and no display. Student ids and
-sentences come from students: each block's text is made inert for Markdown or HTML as it is written.
+mistakes, who could not be graded and why, and a table of the students (score, status, and a link to the
+feedback page in their folder: feedback.html from summary.html, feedback.md from summary.md). matplotlib is
+imported lazily and used through Figure objects, whose savefig renders with Agg: no pyplot, so no global
+backend and no display. Student ids and sentences come from students: each block's text is made inert for
+Markdown or HTML as it is written, and a student id in a link is percent-encoded whole, so that it can only
+name the student's own folder.
 """
 import base64
 import io
@@ -16,12 +19,14 @@ import math
 import statistics
 import textwrap
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from autograder.exporters import write_atomically
 from autograder.exporters.grades import ordered_test_names
 from autograder.feedback import counted
-from autograder.report import ERROR, PASSED, Report
+from autograder.report import PASSED, Report
 from autograder.report.safe import html_text, markdown, shown
 
 FILES_FOLDER = "summary_files"
@@ -31,6 +36,10 @@ MAX_BINS = 25
 LABEL_WIDTH = 70  # characters of a test name beside its bar
 BAR_COLOR, FAIL_COLOR = "#3b75af", "#c44e52"  # a test most of the class fails stands out in red
 
+FEEDBACK_LINK = "feedback"
+FEEDBACK_FILES = {"markdown": "feedback.md", "html": "feedback.html"}  # beside each summary, in the student's folder
+MEAN, MEDIAN = "mean {value}", "median {value}"
+PASSING_MOST, PASSING_FEW = "passed by at least half", "passed by fewer than half"
 GRADED = "{count} graded; mean score {mean} of {max_score}, median {median}."
 NONE_GRADED = "No submissions were graded."
 NOT_GRADED_COUNT = " {count} could not be graded: see the end."
@@ -58,11 +67,22 @@ img {{ max-width: 100%; }}
 """
 
 
+@dataclass(frozen=True)
+class Feedback:
+    """A table cell linking to a student's feedback page, in their folder beside the summary."""
+    student: str
+
+    def link(self, kind: str) -> str:
+        """The relative link to the student's page of `kind` (a key of FEEDBACK_FILES): the id percent-encoded
+        whole, so that no `/`, `:`, `#` or `..` in it can point anywhere but the student's own folder."""
+        return f"{quote(self.student, safe='')}/{FEEDBACK_FILES[kind]}"
+
+
 def write_summary(graded: list[tuple[str, Report]], assignment_title: str, out_dir: Path) -> tuple[Path, Path]:
     """Write summary.md (charts in summary_files/) and a self-contained summary.html; return both paths."""
     graded = [(student, shown(report)) for student, report in graded]
     rates = _pass_rates(graded)
-    images = {HISTOGRAM: _histogram_png(graded), PASS_RATES: _pass_rates_png(rates)}
+    images = {HISTOGRAM: _png(histogram_figure(graded)), PASS_RATES: _png(pass_rates_figure(rates))}
     (out_dir / FILES_FOLDER).mkdir(parents=True, exist_ok=True)
     for name, png in images.items():
         _write_bytes(out_dir / FILES_FOLDER / name, png)
@@ -84,20 +104,6 @@ def _frequent_mistakes(graded: list[tuple[str, Report]]) -> list[tuple[int, str,
     return [(count, function, mistake) for (function, mistake), count in ranked[:TOP_MISTAKES]]
 
 
-def _not_graded_reason(report: Report) -> str | None:
-    """Return why no test could judge the submission (it did not load, grading failed), else None.
-
-    Then every test fails with one and the same sentence; a single test failing says so only when the
-    grader itself failed, since one ordinary failure looks the same.
-    """
-    sentences = {result.feedback for result in report.results}
-    if not report.results or len(sentences) != 1 or any(r.status == PASSED for r in report.results):
-        return None
-    if len(report.results) == 1 and report.results[0].status != ERROR:
-        return None
-    return sentences.pop()
-
-
 def _pass_rates(graded: list[tuple[str, Report]]) -> list[tuple[str, int, int]]:
     """Return (test name, submissions passing, submissions with that test) in report order."""
     passed: Counter = Counter()
@@ -112,7 +118,7 @@ def _pass_rates(graded: list[tuple[str, Report]]) -> list[tuple[str, int, int]]:
 def _sections(graded: list[tuple[str, Report]], title: str, rates: list[tuple[str, int, int]]) -> list[tuple]:
     """Lay the summary out as blocks both renderers share, so the two files can never disagree."""
     not_graded = [(student, reason) for student, report in graded
-                  if (reason := _not_graded_reason(report)) is not None]
+                  if (reason := report.not_graded_reason) is not None]
     mistakes = [MISTAKE_LINE.format(count=count, total=len(graded), function=function, mistake=mistake)
                 for count, function, mistake in _frequent_mistakes(graded)]
     rows = [(str(number), name, PASSED_OF.format(passed=passed, total=total), _percent(passed, total))
@@ -123,6 +129,10 @@ def _sections(graded: list[tuple[str, Report]], title: str, rates: list[tuple[st
               ("table", ("#", "Test", "Passed", "Rate"), rows, "rlrr"),
               ("heading", 2, "Most frequent known mistakes"),
               ("list", mistakes) if mistakes else ("paragraph", NO_MISTAKES)]
+    if graded:
+        students = [(student, f"{_number(report.score)} / {_number(report.max_score)}", report.status,
+                     Feedback(student)) for student, report in graded]
+        blocks += [("heading", 2, "Students"), ("table", ("Student", "Score", "Status", "Feedback"), students, "lrll")]
     if not_graded:
         blocks += [("heading", 2, "Could not be graded"),
                    ("list", [f"{student}: {reason}" for student, reason in not_graded])]
@@ -140,23 +150,32 @@ def _overview(graded: list[tuple[str, Report]], not_graded: int) -> str:
     return text + (NOT_GRADED_COUNT.format(count=not_graded) if not_graded else "")
 
 
-def _histogram_png(graded: list[tuple[str, Report]]) -> bytes:
-    """Draw how many submissions got each score, from 0 to the maximum."""
+def histogram_figure(graded: list[tuple[str, Report]]):
+    """Draw how many submissions got each score, from 0 to the maximum, with the mean and median marked."""
     from matplotlib.ticker import MaxNLocator
 
     scores = [report.score for _, report in graded]
     top = max([1.0, *scores, *(report.max_score for _, report in graded)])
     figure, axes = _figure(6.4, 3.2)
     axes.hist(scores, bins=min(max(math.ceil(top), 1), MAX_BINS), range=(0, top), color=BAR_COLOR,
-              edgecolor="white")
+              edgecolor="white", label="submissions")
+    if scores:
+        for value, template, style in ((statistics.fmean(scores), MEAN, "--"),
+                                       (statistics.median(scores), MEDIAN, ":")):
+            axes.axvline(value, color="#333333", linestyle=style, linewidth=1.3,
+                         label=template.format(value=_number(value)))
     axes.set_xlabel("score")
     axes.set_ylabel("submissions")
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
-    return _png(figure)
+    axes.legend(fontsize=8, loc="upper left")
+    return figure
 
 
-def _pass_rates_png(rates: list[tuple[str, int, int]]) -> bytes:
-    """Draw one horizontal bar per test, first test on top, each labelled with its number and name."""
+def pass_rates_figure(rates: list[tuple[str, int, int]]):
+    """Draw one horizontal bar per test, first test on top, each labelled with its number and name; the legend
+    says what the two colours mean."""
+    from matplotlib.patches import Patch
+
     labels = [f"{number}. {textwrap.shorten(name, LABEL_WIDTH, placeholder='...')}"
               for number, (name, _, _) in enumerate(rates, start=1)]
     values = [100 * passed / total if total else 0.0 for _, passed, total in rates]
@@ -164,12 +183,14 @@ def _pass_rates_png(rates: list[tuple[str, int, int]]) -> bytes:
     positions = list(range(len(rates)))
     bars = axes.barh(positions, values, color=[BAR_COLOR if value >= 50 else FAIL_COLOR for value in values])
     axes.bar_label(bars, fmt="%.0f%%", padding=2, fontsize=7)
+    axes.legend(handles=[Patch(color=BAR_COLOR, label=PASSING_MOST), Patch(color=FAIL_COLOR, label=PASSING_FEW)],
+                fontsize=7, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=2, frameon=False)  # above the bars
     axes.set_yticks(positions, labels, fontsize=7)
     axes.set_ylim(max(len(rates), 1) - 0.5, -0.5)  # report order top to bottom, without empty margins
     axes.set_xlim(0, 110)  # room for the label of a bar at 100%
     axes.set_xticks(range(0, 101, 20))
     axes.set_xlabel("% of submissions passing")
-    return _png(figure)
+    return figure
 
 
 def _figure(width: float, height: float):
@@ -209,7 +230,7 @@ def _markdown(blocks: list[tuple]) -> str:
         else:
             headers, rows, align = content
             lines = [[markdown(cell) for cell in headers], ["---:" if side == "r" else "---" for side in align],
-                     *([markdown(cell) for cell in row] for row in rows)]
+                     *([_markdown_cell(cell) for cell in row] for row in rows)]
             parts.append("\n".join("| " + " | ".join(line) + " |" for line in lines))
     return "\n\n".join(parts) + "\n"
 
@@ -236,9 +257,21 @@ def _html_table(headers: tuple[str, ...], rows: list[tuple[str, ...]], align: st
     """Render a table, numbers right-aligned as in the Markdown."""
     head = "".join(f"<th>{html_text(header)}</th>" for header in headers)
     opening = {"l": "<td>", "r": '<td class="number">'}
-    body = ["<tr>" + "".join(f"{opening[side]}{html_text(cell)}</td>" for cell, side in zip(row, align)) + "</tr>"
+    body = ["<tr>" + "".join(f"{opening[side]}{_html_cell(cell)}</td>" for cell, side in zip(row, align)) + "</tr>"
             for row in rows]
     return "<table>\n<thead><tr>" + head + "</tr></thead>\n<tbody>\n" + "\n".join(body) + "\n</tbody>\n</table>"
+
+
+def _markdown_cell(cell) -> str:
+    if isinstance(cell, Feedback):
+        return f"[{FEEDBACK_LINK}]({cell.link('markdown')})"
+    return markdown(cell)
+
+
+def _html_cell(cell) -> str:
+    if isinstance(cell, Feedback):
+        return f'<a href="{html_text(cell.link("html"))}">{FEEDBACK_LINK}</a>'
+    return html_text(cell)
 
 
 def _percent(passed: int, total: int) -> str:

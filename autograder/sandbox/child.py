@@ -27,7 +27,7 @@ import traceback
 import types
 
 from autograder import submission
-from autograder.sandbox import messages, probes, wire
+from autograder.sandbox import messages, plot_probes, probes, wire
 from autograder.sandbox.messages import clip
 from autograder.seeding import seed_everything
 from autograder.submission import LOAD_FAILURE, SETUP_GRACE, SETUP_OVERRUN, compile_chunk
@@ -50,7 +50,7 @@ def serve(sock, layers: tuple[str, ...]) -> None:
 # The grader's own functions and classes a request may name (probes, tensor rebuilders, Chunk), taken when this
 # module is imported, in the zygote, before any student code: a submission that rebinds
 # autograder.sandbox.probes.backward in its module changes nothing the grader asks for.
-GRADER_OBJECTS = {(module.__name__, name): value for module in (probes, wire, submission)
+GRADER_OBJECTS = {(module.__name__, name): value for module in (probes, plot_probes, wire, submission)
                   for name, value in vars(module).items() if callable(value) and not name.startswith("__")}
 
 
