@@ -2,18 +2,19 @@
 
 Without otter: the master notebook's structure and points, the markers, the export's refusals, the bridge in a
 kernel-like process of its own, and `grade batch` on otter submission zips. With the `otter` extra (CI installs
-it): real `otter assign` on every assignment (for assignments 1, 3 and 4 otter assign also runs the reference
-through `otter run`), and real `otter run` on assignment2's reference, stub and every named mistake, each
-compared function by function with `grade`. Without it those tests are skipped, and the reason is printed.
+it): otter's own solution stripping gives every assignment's stub; real `otter assign` builds every assignment
+(for assignments 1, 3 and 4 it also runs the reference through otter); real `otter run` grades assignment2's
+reference, stub and named mistakes (at most one per function in a notebook: 9 notebooks for 18 mistakes), each
+compared function by function with `grade`. Without the extra those tests are skipped, and the reason is printed.
 """
 import ast
 import csv
-import importlib
 import importlib.util
 import json
 import os
 import pickle
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -167,12 +168,22 @@ def test_export_again_leaves_no_test_file_of_an_older_export(tmp_path):
     assert not stale.exists()
 
 
-def test_export_refuses_to_overwrite_the_course_it_reads(course):
-    """`--out` the course itself would delete the assignment while copying it: refused before anything is touched."""
+@pytest.mark.parametrize("inside", [".", "assignments/assignment2/otter", "autograder/otter"])
+def test_export_refuses_to_overwrite_or_fill_the_folders_it_copies(course, inside):
+    """`--out` the course would delete the assignment while copying it, and `--out` inside a copied folder would
+    copy it into itself: refused before anything is touched."""
+    package = course / "autograder"  # a course holding the package, as the project's own folder does
+    package.mkdir()
+    (package / "__init__.py").write_text("")
     before = sorted(p.relative_to(course) for p in course.rglob("*"))
-    with pytest.raises(otter.ExportError, match="export to another folder"):
-        otter.export(load_assignment("assignment2", course), course)
-    assert sorted(p.relative_to(course) for p in course.rglob("*")) == before
+    try:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(otter, "PACKAGE", package)
+            with pytest.raises(otter.ExportError, match="export to another folder"):
+                otter.export(load_assignment("assignment2", course), course / inside)
+        assert sorted(p.relative_to(course) for p in course.rglob("*")) == before
+    finally:
+        shutil.rmtree(package)
 
 
 def test_the_command_writes_the_export_and_says_what_is_weaker(course, tmp_path, monkeypatch):
@@ -483,21 +494,40 @@ def test_otter_assign_builds_the_export_and_the_reference_passes_under_otter(oth
     assert all((test.name in shown) != test.hidden for test in hidden)
 
 
+def mistake_rounds() -> dict[str, list[str]]:
+    """assignment2's named mistakes in rounds of at most one per function, so that `otter run` grades them all in
+    as many notebooks as the function with most mistakes has: round name -> the mistakes spliced in together."""
+    from submissions.assignment2.mistakes import MISTAKES
+
+    by_function: dict[str, list[str]] = {}
+    for name, mistake in MISTAKES.items():
+        by_function.setdefault(mistake.function, []).append(name)
+    rounds = max(map(len, by_function.values()))
+    return {f"mistakes{index + 1}": [names[index] for names in by_function.values() if index < len(names)]
+            for index in range(rounds)}
+
+
+def defined_in(source: str) -> set[str]:
+    return {node.name for node in ast.parse(source).body if isinstance(node, (ast.FunctionDef, ast.ClassDef))}
+
+
 @pytest.fixture(scope="module")
 def assignment2_under_otter(otter_installed, course, sandbox, tmp_path_factory):
-    """assignment2 built by `otter assign`, and its reference, stub and every named mistake graded by `otter run`
-    (two at a time) and by `grade`: submission -> (otter's points per function, grade's, otter's results)."""
+    """assignment2 built by `otter assign`; its reference, its stub and its named mistakes (mistake_rounds) graded
+    by real `otter run`, two at a time, and by `grade`: submission -> (otter's points per function, grade's,
+    otter's results.json)."""
     from submissions.assignment2.mistakes import MISTAKES
 
     work = tmp_path_factory.mktemp("otter2")
     dist = assigned(course, "assignment2", work / "export", "--no-run-tests")
     solution = nbformat.read(dist / "autograder" / f"{MODULE}.ipynb", 4)
     notebooks = {"reference": solution, "stub": nbformat.read(dist / "student" / f"{MODULE}.ipynb", 4)}
-    for name, mistake in MISTAKES.items():
+    for name, mistakes in mistake_rounds().items():
         notebooks[name] = nbformat.from_dict(json.loads(json.dumps(solution)))
         for cell in notebooks[name].cells:
-            if cell.cell_type == "code" and mistake.function in defined_in(cell.source):
-                cell.source = with_mistakes(cell.source, [mistake])
+            spliced = [MISTAKES[m] for m in mistakes if MISTAKES[m].function in
+                       (defined_in(cell.source) if cell.cell_type == "code" else ())]
+            cell.source = with_mistakes(cell.source, spliced) if spliced else cell.source
     paths = {}
     for name, notebook in notebooks.items():
         paths[name] = work / name / f"{MODULE}.ipynb"
@@ -509,7 +539,7 @@ def assignment2_under_otter(otter_installed, course, sandbox, tmp_path_factory):
 
     def run(name):
         run_otter("run", "-a", str(autograder_zip), "-o", str(paths[name].parent), "--no-logo", str(paths[name]),
-              cwd=paths[name].parent)
+                  cwd=paths[name].parent)
         results = json.loads((paths[name].parent / "results.json").read_text())
         return {questions[test["name"]]: test["score"] for test in results["tests"] if "score" in test}, results
 
@@ -525,15 +555,8 @@ def assignment2_under_otter(otter_installed, course, sandbox, tmp_path_factory):
     return {name: (under_otter[name][0], graded[name], under_otter[name][1]) for name in paths}
 
 
-def defined_in(source: str) -> set[str]:
-    return {node.name for node in ast.parse(source).body if isinstance(node, (ast.FunctionDef, ast.ClassDef))}
-
-
-def named_submissions():
-    return ["reference", "stub", *importlib.import_module("submissions.assignment2.mistakes").MISTAKES]
-
-
-@pytest.mark.parametrize("name", named_submissions())
+@pytest.mark.parametrize("name", ["reference", "stub", *mistake_rounds()],
+                         ids=lambda name: "+".join(mistake_rounds().get(name, [name])))
 def test_otter_run_gives_each_function_the_points_grade_gives(assignment2_under_otter, name):
     under_otter, graded, _ = assignment2_under_otter[name]
     assert under_otter == graded
@@ -544,7 +567,8 @@ def test_under_otter_the_reference_earns_everything_the_stub_nothing_and_a_mista
     total = sum(t.max_score for t in list_tests(load_assignment("assignment2", PROJECT)))
     assert sum(assignment2_under_otter["reference"][0].values()) == total
     assert sum(assignment2_under_otter["stub"][0].values()) == 0
-    results = assignment2_under_otter["dropout_no_rescale"][2]
+    (round_name,) = [name for name, mistakes in mistake_rounds().items() if "dropout_no_rescale" in mistakes]
+    results = assignment2_under_otter[round_name][2]
     dropout = next(test for test in results["tests"] if test["name"] == "dropout")
     assert "This looks like a known mistake: the survivors were not scaled by 1/(1-p)" in dropout["output"]
 

@@ -86,7 +86,7 @@ INSTRUCTOR_NOTE = ("# IGNORE (this cell is for the instructor: otter assign leav
                    "writes)\n\nExported by `grade export otter {name}` from `reference/{name}/{module}.py`; each test "
                    "runs the dl-autograder test of the same name and points. What is weaker than `grade {name}`:\n\n"
                    "{weaker}")
-SOURCE_OVERWRITTEN = "{path} is where the course keeps this assignment; export to another folder."
+SOURCE_OVERWRITTEN = "{path} would replace or lie inside {source}, which the export copies; export to another folder."
 TRIPLE_QUOTES = "\"\"\"", "'''"
 PROMPT_QUOTES = "{file}, line {line}: a prompt holding both kinds of triple quotes cannot become otter's PROMPT string."
 UNKNOWN_TEST = ("{assignment} has no test named {test!r} here: export the notebook again with "
@@ -104,9 +104,9 @@ def export(assignment: Assignment, out: Path) -> list[Path]:
     folders = {out / STUDENT_FOLDER / assignment.name: (assignment.public_dir, _stub_files(assignment)),
                out / INSTRUCTOR_FOLDER / assignment.name: (assignment.reference_dir, ()),
                out / PACKAGE.name: (PACKAGE, ())}
-    for target, (source, _) in folders.items():
-        if target.resolve() == source.resolve():
-            raise ExportError(SOURCE_OVERWRITTEN.format(path=target))
+    for target, (source, _) in folders.items():  # replacing a source, or copying it into itself, would ruin it
+        if target.resolve().is_relative_to(source.resolve()):
+            raise ExportError(SOURCE_OVERWRITTEN.format(path=target, source=source))
     notebook = master_notebook(assignment)
     for target, (source, left_out) in folders.items():
         shutil.rmtree(target, ignore_errors=True)  # a test file an older export left would be collected too
