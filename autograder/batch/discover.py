@@ -20,12 +20,13 @@
 Decisions:
 - No student is dropped silently. Only what is clearly nobody's work is ignored: dotfiles, __MACOSX and
   __pycache__, README and LICENSE files, Thumbs.db, desktop.ini and otter's __zip_filename__, and the
-  instructor's own notes and tables (.md, .csv, .tsv, .xlsx, .yml, .yaml). Any other file is an attempt: `alice.txt` alone gives alice the
-  problem "alice.txt is neither a .py file nor a .ipynb notebook."; beside `alice.py` it is ignored, and an
-  `alice.py` beside an `alice.ipynb` is a problem, since only the student knows which one counts.
+  instructor's own notes and tables (.md, .csv, .tsv, .xlsx, .yml, .yaml). Any other file is an attempt:
+  `alice.txt` alone gives alice the problem "alice.txt is neither a .py file nor a .ipynb notebook."; beside
+  `alice.py` it is ignored, and an `alice.py` beside an `alice.ipynb` is a problem, since only the student
+  knows which one counts.
 - Canvas: of one user's files, those named after the module are preferred (`regularization-2.py` counts:
-  Canvas appends -1, -2... to a resubmitted file), else any .py, .ipynb or .zip; of those the highest submission
-  id wins. The `lastfirst` part becomes the Entry's name, for the Canvas CSV.
+  Canvas appends -1, -2... to a resubmitted file), else any .py, .ipynb or .zip; of those the highest
+  submission id wins. The `lastfirst` part becomes the Entry's name, for the Canvas CSV.
 - Gradescope: the id is :sid:, else :email:, else :name:; each member of a group gets an Entry for the same
   file. Tags PyYAML's safe loader does not know (Ruby objects) are read as the plain data under them.
 - Student ids become folder names: `/ \\ : * ? " < > |` and control characters turn into `_`, leading dots
