@@ -316,6 +316,34 @@ def _notice_while_slow(text: str, stream=None):
                 stream.flush()
 
 
+@grade.group("export")
+def export_group():
+    """Write an assignment in another grader's format."""
+
+
+@export_group.command("otter")
+@click.argument("assignment")
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the master notebook and the folders it names.")
+def export_otter(assignment, out):
+    """Write an Otter-Assign master notebook whose tests are this assignment's, with their points.
+
+    Example: `grade export otter assignment2 --out otter/`, then `otter assign otter/regularization.ipynb dist/`
+    """
+    from autograder import authoring
+    from autograder.exporters import otter
+
+    try:
+        definition = load_assignment(assignment)
+        written = otter.export(definition, out)
+    except (AssignmentError, authoring.AuthoringError, otter.ExportError) as error:
+        raise UsageProblem(str(error)) from None
+    click.echo("\n".join(f"Wrote {path}" for path in written))
+    click.echo(f"Build it: otter assign {written[0]} {out / 'dist'}   (pip install -e '.[otter]' first)")
+    click.echo("Weaker than grade under otter:")
+    click.echo("\n".join(f"- {sentence}" for sentence in otter.WEAKER_UNDER_OTTER))
+
+
 def _write_outputs(report, results: Path | None, feedback: Path | None,
                    hidden_visibility: str = DEFAULT_HIDDEN_VISIBILITY) -> None:
     from autograder.exporters import write_atomically

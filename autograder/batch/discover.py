@@ -10,6 +10,8 @@
         doejane_12345_67890_regularization.py   Canvas bulk download: the id is the Canvas user id 12345
         alice.py, alice.ipynb                   one file per student: the id is the file's stem
         alice/                                  one folder per student: find_submission(alice/, module)
+        alice.zip                               a student's own zip (what otter-grader's export makes: the
+                                                notebook, otter's log, maybe a PDF): its notebook is graded
         README.md, .DS_Store, __MACOSX/         not submissions: ignored
         |
         v
@@ -17,13 +19,14 @@
 
 Decisions:
 - No student is dropped silently. Only what is clearly nobody's work is ignored: dotfiles, __MACOSX and
-  __pycache__, README and LICENSE files, Thumbs.db and desktop.ini, and the instructor's own notes and tables
-  (.md, .csv, .tsv, .xlsx, .yml, .yaml). Any other file is an attempt: `alice.txt` alone gives alice the
-  problem "alice.txt is neither a .py file nor a .ipynb notebook."; beside `alice.py` it is ignored, and an
-  `alice.py` beside an `alice.ipynb` is a problem, since only the student knows which one counts.
+  __pycache__, README and LICENSE files, Thumbs.db, desktop.ini and otter's __zip_filename__, and the
+  instructor's own notes and tables (.md, .csv, .tsv, .xlsx, .yml, .yaml). Any other file is an attempt:
+  `alice.txt` alone gives alice the problem "alice.txt is neither a .py file nor a .ipynb notebook."; beside
+  `alice.py` it is ignored, and an `alice.py` beside an `alice.ipynb` is a problem, since only the student
+  knows which one counts.
 - Canvas: of one user's files, those named after the module are preferred (`regularization-2.py` counts:
-  Canvas appends -1, -2... to a resubmitted file), else any .py or .ipynb; of those the highest submission
-  id wins. The `lastfirst` part becomes the Entry's name, for the Canvas CSV.
+  Canvas appends -1, -2... to a resubmitted file), else any .py, .ipynb or .zip; of those the highest
+  submission id wins. The `lastfirst` part becomes the Entry's name, for the Canvas CSV.
 - Gradescope: the id is :sid:, else :email:, else :name:; each member of a group gets an Entry for the same
   file. Tags PyYAML's safe loader does not know (Ruby objects) are read as the plain data under them.
 - Student ids become folder names: `/ \\ : * ? " < > |` and control characters turn into `_`, leading dots
@@ -32,6 +35,12 @@ Decisions:
 - A lone folder at the top is stepped into unless it holds `<module>.py` or `<module>.ipynb` itself: then
   it is one student's folder. So a batch of one student whose file is misnamed reads as layout (a).
 - Problem sentences name paths relative to the upload: the unpacking folder means nothing to a student.
+- A student's own .zip stands for the one .py or .ipynb it holds, wherever a file of theirs may be (alone at
+  the top, as their Canvas file, alone in their folder), so a course using otter-grader's `grader.export()` zips
+  gets the grades.csv the notebooks themselves would get. Of its members the notebooks count, else the .py
+  files; of several, those named after the module; only that one member is read, into workdir (never a
+  member that is a link, never more than a notebook may hold). A zip with none, or several, is that
+  student's problem, like a folder would be. otter's log (.OTTER_LOG, a pickle) is never opened.
 - Symbolic links are never followed: a link where a student's file or folder should be (at the top, inside
   a student's folder, in a Canvas download or a Gradescope export) is that student's problem, so a link to
   the reference solution is never graded as anyone's work; a zip holding a link, an upload that is itself a
@@ -43,12 +52,14 @@ import os
 import re
 import shutil
 import stat
+import tempfile
 import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder.submission import SUFFIXES, UNKNOWN_KIND, SubmissionNotFound, find_submission
+from autograder.submission import (MAX_NOTEBOOK_BYTES, MAX_SOURCE_BYTES, SUFFIXES, UNKNOWN_KIND, SubmissionNotFound,
+                                   find_submission)
 
 MAX_UNPACKED_BYTES = 2_000_000_000
 MAX_MEMBERS = 50_000
@@ -56,9 +67,11 @@ MAX_WRAPPERS = 3  # lone folders stepped into, e.g. "download/assignment_123_exp
 MAX_ID_LENGTH = 100
 COPY_CHUNK = 1 << 20
 UNPACKED = "unpacked"  # the folder under workdir a .zip is unpacked into
+ARCHIVED = "archived"  # the folder under workdir where the file a student's own .zip holds is read out to
+ARCHIVE_SUFFIX = ".zip"
 GRADESCOPE_METADATA = "submission_metadata.yml"
 SYSTEM_NAMES = {"__macosx", "__pycache__"}
-LITTER = {"thumbs.db", "desktop.ini"}
+LITTER = {"thumbs.db", "desktop.ini", "__zip_filename__"}  # the last: otter-grader's note of its zip's name
 NOTE_STEMS = {"readme", "license", "licence"}
 NOTE_SUFFIXES = {".md", ".csv", ".tsv", ".xlsx", ".yml", ".yaml"}
 
@@ -89,6 +102,10 @@ BAD_METADATA = "{path} is not a Gradescope submission_metadata.yml: {reason}. Ex
 COLLISION = ("{first} (student {first_id}) and {second} (student {second_id}) would share the output folder "
              "{student}; rename one of them.")
 SEVERAL_FILES = "Several files could be the submission ({names}); keep only the one to grade."
+NOTHING_ARCHIVED = "{name} holds no .py or .ipynb file to grade."
+BAD_ARCHIVE = "{name} cannot be unpacked ({error}); hand it in again."
+ARCHIVED_LINK = "{member} in {name} is a symbolic link, which the grader never follows; hand in the file itself."
+ARCHIVED_TOO_BIG = "{member} in {name} is larger than {limit} MB, the most a submission may be."
 
 
 @dataclass(frozen=True)
@@ -123,9 +140,9 @@ def discover(submissions: Path, module: str, workdir: Path) -> list[Entry]:
         path = root / GRADESCOPE_METADATA
         raise BatchInputError(LINK_UPLOAD.format(path=path, target=os.readlink(path)))
     if (root / GRADESCOPE_METADATA).is_file():
-        entries = _gradescope_entries(root, module)
+        entries = _gradescope_entries(root, module, workdir)
     else:
-        entries = _top_level_entries(root, module)
+        entries = _top_level_entries(root, module, workdir)
     if not entries:
         raise BatchInputError(NOTHING_FOUND.format(path=submissions))
     return _with_safe_ids(entries)
@@ -223,7 +240,7 @@ def _unwrap(root: Path, module: str) -> Path:
     return root
 
 
-def _top_level_entries(root: Path, module: str) -> list[Entry]:
+def _top_level_entries(root: Path, module: str, workdir: Path) -> list[Entry]:
     """Read each item at the top as a Canvas file, a student's own file or a student's folder."""
     entries, canvas, by_stem = [], {}, {}
     for item in sorted(root.iterdir()):
@@ -235,28 +252,32 @@ def _top_level_entries(root: Path, module: str) -> list[Entry]:
         elif _is_not_a_submission(item):
             continue
         elif item.is_dir():
-            entries.append(_folder_entry(item.name, item, module, root))
+            entries.append(_folder_entry(item.name, item, module, root, workdir))
         else:
             by_stem.setdefault(item.stem, []).append((item, item.name))
-    entries += [_canvas_entry(user, files, module) for user, files in canvas.items()]
-    entries += [_pick(stem, files) for stem, files in by_stem.items()]
+    entries += [_canvas_entry(user, files, module, workdir) for user, files in canvas.items()]
+    entries += [_pick(stem, files, module, workdir) for stem, files in by_stem.items()]
     return entries
 
 
-def _canvas_entry(user: str, files: list[tuple[re.Match, Path]], module: str) -> Entry:
-    """Pick a Canvas user's file: named after the module if one is, else any .py or .ipynb; the latest."""
-    gradable = [(match, path) for match, path in files if path.suffix.lower() in SUFFIXES]
+def _canvas_entry(user: str, files: list[tuple[re.Match, Path]], module: str, workdir: Path) -> Entry:
+    """Pick a Canvas user's file: named after the module if one is, else any .py, .ipynb or .zip; the latest."""
+    gradable = [(match, path) for match, path in files if path.suffix.lower() in (*SUFFIXES, ARCHIVE_SUFFIX)]
     named = [(match, path) for match, path in gradable
              if RESUBMITTED.sub("", Path(match["original"]).stem).lower() == module.lower()]
     pool = named or gradable or files
     latest = max(int(match["submission"]) for match, _ in pool)
     chosen = [(path, match["original"]) for match, path in pool if int(match["submission"]) == latest]
-    return _pick(user, chosen, name=files[0][0]["name"])
+    return _pick(user, chosen, module, workdir, name=files[0][0]["name"])
 
 
-def _pick(student: str, files: list[tuple[Path, str]], name: str = "") -> Entry:
-    """Make an entry of the files that may be a student's submission, each with the name the student gave it."""
+def _pick(student: str, files: list[tuple[Path, str]], module: str, workdir: Path, name: str = "") -> Entry:
+    """Make an entry of the files that may be a student's submission, each with the name the student gave it; a
+    lone .zip among them stands for the file it holds."""
     gradable = [(path, label) for path, label in files if path.suffix.lower() in SUFFIXES]
+    archives = [(path, label) for path, label in files if path.suffix.lower() == ARCHIVE_SUFFIX]
+    if not gradable and len(archives) == 1:
+        return _archive_entry(student, *archives[0], module, workdir, name)
     origin = ", ".join(path.name for path, _ in gradable or files)
     if len(gradable) == 1:
         path, label = gradable[0]
@@ -270,14 +291,20 @@ def _pick(student: str, files: list[tuple[Path, str]], name: str = "") -> Entry:
     return Entry(student, None, problem, origin, name)
 
 
-def _folder_entry(student: str, folder: Path, module: str, root: Path, name: str = "") -> Entry:
-    """Find the submission in a student's folder; when there is none, find_submission's sentence is the problem."""
+def _folder_entry(student: str, folder: Path, module: str, root: Path, workdir: Path, name: str = "") -> Entry:
+    """Find the submission in a student's folder, else the lone .zip there; when there is neither,
+    find_submission's sentence is the problem."""
     origin = folder.relative_to(root).as_posix() + "/"
     if folder.is_symlink():
         return Entry(student, None, LINKED.format(name=origin.rstrip("/")), origin, name)
     try:
         path = find_submission(folder, module)
     except SubmissionNotFound as error:
+        archives = [item for item in sorted(folder.iterdir())
+                    if item.suffix.lower() == ARCHIVE_SUFFIX and not _is_system(item.name)]
+        if len(archives) == 1:
+            label = archives[0].relative_to(root).as_posix()
+            return _archive_entry(student, archives[0], label, module, workdir, name)
         problem = str(error).replace(f"{root}/", "")
         return Entry(student, None, problem, origin, name)
     if path.is_symlink():
@@ -285,7 +312,54 @@ def _folder_entry(student: str, folder: Path, module: str, root: Path, name: str
     return Entry(student, path, None, path.relative_to(root).as_posix(), name)
 
 
-def _gradescope_entries(root: Path, module: str) -> list[Entry]:
+def _archive_entry(student: str, archive: Path, label: str, module: str, workdir: Path, name: str) -> Entry:
+    """Make an entry of the file a student's own zip holds, read out into workdir; or say why there is none."""
+    origin = label if label == archive.name else f"{label} ({archive.name})"
+    if archive.is_symlink():
+        return Entry(student, None, LINKED.format(name=label), origin, name)
+    try:
+        with zipfile.ZipFile(archive) as bundle:
+            member, problem = _archived_member(bundle, label, module)
+            if member is None:
+                return Entry(student, None, problem, origin, name)
+            limit = MAX_NOTEBOOK_BYTES if member.filename.lower().endswith(".ipynb") else MAX_SOURCE_BYTES
+            target = Path(tempfile.mkdtemp(dir=_made(workdir / ARCHIVED))) / _parts(member.filename)[-1]
+            _unpack_member(bundle, member, target, archive, limit)
+    # What a damaged, encrypted or oddly built archive raises while being read.
+    except (zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError, RuntimeError) as error:
+        return Entry(student, None, BAD_ARCHIVE.format(name=label, error=error), origin, name)
+    except BatchInputError:  # the member outgrew `limit` while being written
+        problem = ARCHIVED_TOO_BIG.format(member=member.filename, name=label, limit=limit // 10**6)
+        return Entry(student, None, problem, origin, name)
+    return Entry(student, target, None, f"{origin}: {member.filename}", name)
+
+
+def _archived_member(bundle: zipfile.ZipFile, label: str, module: str) -> tuple[zipfile.ZipInfo | None, str | None]:
+    """Choose the member of a student's zip to grade: its notebook, else its .py; of several, those named after
+    the module. Return it, or None and the sentence saying why there is none."""
+    files = [member for member in bundle.infolist() if not member.is_dir() and _parts(member.filename)
+             and not any(map(_is_system, _parts(member.filename)))]
+    gradable = [member for member in files if Path(_parts(member.filename)[-1]).suffix.lower() in SUFFIXES]
+    notebooks = [member for member in gradable if member.filename.lower().endswith(".ipynb")]
+    candidates = notebooks or gradable
+    named = [member for member in candidates if Path(_parts(member.filename)[-1]).stem.lower() == module.lower()]
+    chosen = named if len(candidates) > 1 and named else candidates
+    if not chosen:
+        return None, NOTHING_ARCHIVED.format(name=label)
+    if len(chosen) > 1:
+        return None, SEVERAL_FILES.format(names=", ".join(member.filename for member in chosen))
+    if stat.S_ISLNK(chosen[0].external_attr >> 16):
+        return None, ARCHIVED_LINK.format(member=chosen[0].filename, name=label)
+    return chosen[0], None
+
+
+def _made(folder: Path) -> Path:
+    """`folder`, made if need be (private to this user, as workdir's other folders)."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return folder
+
+
+def _gradescope_entries(root: Path, module: str, workdir: Path) -> list[Entry]:
     """Make one entry per submitter in a Gradescope export; the members of a group share their file."""
     metadata = _read_metadata(root / GRADESCOPE_METADATA)
     entries = []
@@ -294,7 +368,7 @@ def _gradescope_entries(root: Path, module: str) -> list[Entry]:
         if not GRADESCOPE_FOLDER.fullmatch(str(key)) or not isinstance(submitters, list):
             reason = f"{key!r} is not a submission folder with a list of :submitters:"
             raise BatchInputError(BAD_METADATA.format(path=root / GRADESCOPE_METADATA, reason=reason))
-        found = _folder_entry(str(key), root / str(key), module, root)
+        found = _folder_entry(str(key), root / str(key), module, root, workdir)
         for person in submitters:
             name = str(_field(person, "name") or "")
             entries.append(dataclasses.replace(found, student=_submitter_id(person, str(key)), name=name))
