@@ -246,7 +246,7 @@ def test_forged_load_answer_costs_every_test_with_a_sentence(attack2, assignment
 
 
 FORGED_PROBES = {  # function -> what the refusal of its forged probe answer says
-    "l1_reg": "the answer['gradients'] is a str, not a list or tuple",
+    "l1_reg": "['gradients'] is a str, not a list or tuple",  # of answer[0]: five models in one round trip
     "dropout": "the answer['arguments'] holds 0 items instead of 2",
     "Dropout": "the answer is a str, not a bool",
     "regularized_loss": "the answer['parameters'][0] is an int, not a Tensor",

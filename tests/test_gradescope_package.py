@@ -122,6 +122,7 @@ def test_the_zip_holds_the_scripts_the_grader_and_this_assignments_tests_only(pa
     assert members["setup.sh"] & 0o111 and members["run_autograder"] & 0o111
     course = sorted(name for name in members if "/" in name)
     assert course == ["course/assignments/assignment2/assignment.toml",
+                      "course/assignments/assignment2/plots.py",
                       "course/assignments/assignment2/regularization.ipynb",
                       "course/assignments/assignment2/regularization.py",
                       "course/assignments/assignment2/test_public.py",
@@ -241,7 +242,7 @@ def test_the_zip_builds_in_seconds_from_the_command_line(tmp_path, monkeypatch):
                                         "--hidden-visibility", "hidden"])
     assert result.exit_code == 0, result.output
     assert re.search(r"built in \d+\.\d s\): setup\.sh, run_autograder, dl_autograder-0\.1\.0-py3-none-any\.whl, "
-                     r"course/ \(6 files\)", result.output)
+                     r"course/ \(7 files\)", result.output)
     with zipfile.ZipFile(tmp_path / "autograder.zip") as archive:
         assert "--hidden-visibility hidden" in archive.read("run_autograder").decode()
 

@@ -152,7 +152,7 @@ def test_export_writes_the_master_and_the_folders_it_names(tmp_path):
     master = tmp_path / "otter" / f"{MODULE}.ipynb"
     assert written[0] == master and nbformat.read(master, 4).cells[0].source.startswith("# ASSIGNMENT CONFIG")
     students = tmp_path / "otter" / "assignments" / "assignment2"
-    assert sorted(p.name for p in students.iterdir()) == ["assignment.toml", "test_public.py"]  # no stub
+    assert sorted(p.name for p in students.iterdir()) == ["assignment.toml", "plots.py", "test_public.py"]  # no stub
     assert sorted(p.name for p in (tmp_path / "otter" / "reference" / "assignment2").iterdir()) == [
         f"{MODULE}.py", "test_regularization.py"]
     assert (tmp_path / "otter" / "autograder" / "exporters" / "otter.py").is_file()

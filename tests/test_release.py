@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from autograder.assignments import COURSE_VARIABLE, list_assignments, load_assignment
+from autograder.checks.plots import PLOTS_FILE
 from autograder.grading import list_tests
 from autograder.shipping import ShippingError
 from autograder.shipping.leaks import BODY, COPY, GIT, NUMBER, course_secrets, find_leaks
@@ -77,7 +78,7 @@ def test_the_wheel_holds_the_grader_and_the_public_course_only(wheel):
     names = zipfile.ZipFile(wheel).namelist()
     assert "cli.py" in names and "autograder/grading.py" in names and "autograder/notebook.py" in names
     course = [name for name in names if name.startswith("autograder/course/")]
-    assert {Path(name).name for name in course if "/assignment2/" in name} == STUDENT_FILES
+    assert {Path(name).name for name in course if "/assignment2/" in name} == STUDENT_FILES | {PLOTS_FILE}
     assert not [name for name in names if "reference" in name.split("/") or name.startswith("tests/")
                 or ".git" in name.split("/") or name.endswith(".pyc")]
 

@@ -15,11 +15,14 @@ import tempfile
 from pathlib import Path
 
 from autograder.assignments import CHECKOUT, Assignment
+from autograder.checks.plots import PLOTS_FILE
 from autograder.feedback import counted
 from autograder.grading import list_tests
 from autograder.shipping import ShippingError
 from autograder.shipping.leaks import course_secrets, refuse_leaks
-from autograder.shipping.wheel import LEFT_OUT, build_wheel
+from autograder.shipping.wheel import LEFT_OUT_PATTERNS, build_wheel
+
+GRADERS_OWN = shutil.ignore_patterns(*LEFT_OUT_PATTERNS, PLOTS_FILE)  # the plots' declarations ship in the wheel
 
 INSIDE_COURSE = ("{out} is inside the course folder {course}; write the release elsewhere, so it never picks up the "
                  "course's files nor gets committed with them.")
@@ -77,7 +80,7 @@ def build_release(assignments: list[Assignment], out: Path) -> list[str]:
     try:
         wheel = build_wheel(assignments, building)
         for assignment in assignments:
-            shutil.copytree(assignment.public_dir, building / assignment.name, ignore=LEFT_OUT)
+            shutil.copytree(assignment.public_dir, building / assignment.name, ignore=GRADERS_OWN)
         (building / "README.md").write_text(_readme(assignments, wheel.name))
         refuse_leaks("release", building, course_secrets(course))
         building.chmod(0o755)  # mkdtemp's 0700 would keep the release from whoever it is shared with

@@ -22,7 +22,8 @@ from autograder.shipping import ShippingError
 SOURCE_FILES = ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "cli.py")
 PACKAGE = "autograder"
 # Caches, dotfiles, and a course an earlier in-place build may have left inside the package.
-LEFT_OUT = shutil.ignore_patterns("__pycache__", "*.pyc", ".*", "course")
+LEFT_OUT_PATTERNS = ("__pycache__", "*.pyc", ".*", "course")
+LEFT_OUT = shutil.ignore_patterns(*LEFT_OUT_PATTERNS)
 SHOWN_LINES = 15  # of pip's error output
 
 NO_SOURCE = ("Building the grader's wheel needs its source: {folder} has no {missing}. Run `grade` from the "

@@ -23,6 +23,8 @@ _honest_dump_answer = wire.dump_answer
 
 
 def _forged_value(value):
+    if isinstance(value, list):  # the answers of several calls made in one round trip
+        return [_forged_value(item) for item in value]
     if isinstance(value, dict) and "gradients" in value and _forging["backward"]:
         return {**value, "gradients": "all fine"}
     if isinstance(value, dict) and "arguments" in value:
