@@ -1,8 +1,8 @@
 """The grader's side of the sandbox: the zygote, its children, and proxies of student code.
 
-    hidden test --> StudentCode (the `student` fixture) --> Child --socket--> confined child
-                    `student.dropout(x, 0.5)` becomes a call request; the answer is decoded
-                    by the allowlist into plain data, or into a Remote handle for objects.
+The processes and messages are drawn once, in autograder/sandbox/__init__.py. A hidden test's
+`student.dropout(x, 0.5)` becomes a call request; the answer is decoded by the allowlist into
+plain data, or into a Remote handle for objects.
 
 A call that crashes, exits, hangs or blows its memory kills only its child: the
 caller gets a StudentFault naming the call, and the next call starts a fresh child

@@ -1,9 +1,6 @@
 """The data channel between the grader and the sandboxed child.
 
-    grader (trusted)                                child (runs student code)
-    ----------------                                -------------------------
-    request  --pickle-->  frame  -------------->    unpickled: the grader wrote it
-    decode() <--allowlist--  frame  <-----------    encode(): JSON + raw array bytes
+Where it runs between the grader and the child is drawn in autograder/sandbox/__init__.py.
 
 Requests travel as pickles because their only author is the grader. Answers are
 never unpickled: they are JSON for structure and scalars plus raw array bytes

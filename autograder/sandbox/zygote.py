@@ -1,7 +1,6 @@
 """The zygote: one process that imports torch once and forks a child per submission.
 
-    grader ==control (seqpacket, JSON + fds)==> zygote --fork--> child (confined)
-    grader <========== data socket (wire frames) ==============> child
+The processes and the messages between them are drawn once, in autograder/sandbox/__init__.py.
 
 The grader starts it with `python -c "...; main()" FD` from "/" as a fresh interpreter that
 drops '' from sys.path (so neither the grader's folder nor anything in it is on it), or (a batch
@@ -10,14 +9,8 @@ any reference solution or hidden test, so a child can never find a solution or a
 value in memory it inherited. Forking a child from here costs milliseconds where a new
 interpreter costs the 1.5 s of `import torch`.
 
-Control messages (grader -> zygote, one JSON object per packet):
-    the configuration first (an exec'd zygote's only way to get it: a command line is public)
-    {"op": "spawn"} with the child's end of a socketpair attached -> {"pid": int}
-    {"op": "reap", "pid": int}  -> {"exit": int} or {"signal": int}, with "out_of_memory": "768 MiB"
-                                   when the submission's cgroup ran out of memory
-    {"op": "quit"}
-The zygote answers {"ready": true, "notes": [...], "cgroups": [folder, ...]} once at start; the
-grader removes those cgroup folders should the zygote die without doing so.
+It answers the grader's control messages (drawn there too) one packet each; the cgroup folders
+named in its ready message are the grader's to remove should the zygote die without doing so.
 """
 import dataclasses
 import gc
