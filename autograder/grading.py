@@ -32,7 +32,9 @@ from autograder.checks.plots import PLOTS_FILE, declarations, draw
 from autograder.feedback import StudentFault, describe
 from autograder.plotdata import PLOTS_ALL, PLOTS_NONE, Plot
 from autograder.report import ERROR, FAILED, PASSED, Report, TestResult
-from autograder.sandbox.remote import DEFAULT_BUDGET, Sandbox, SandboxError, StudentCode
+from autograder.sandbox.control import Sandbox, SandboxError
+from autograder.sandbox.faults import DEFAULT_BUDGET
+from autograder.sandbox.remote import StudentCode
 from autograder.submission import load_submission
 
 INTERNAL_ERROR = ("Internal grading error in this test, not a fault of your code; please tell your instructor: "

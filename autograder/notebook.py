@@ -29,7 +29,7 @@ from autograder.feedback import counted
 from autograder.grading import GradingError, grade, start_sandbox
 from autograder.report import PASSED, Report, text
 from autograder.report.safe import html_text, shown
-from autograder.sandbox.remote import Sandbox
+from autograder.sandbox.control import Sandbox
 
 NOT_IN_A_NOTEBOOK = ("check() grades the cells of a Jupyter or Colab notebook, and this Python is not running one; "
                      "in a terminal, run `grade ASSIGNMENT` in the folder of your file instead.")

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from autograder.assignments import COURSE_VARIABLE
 from autograder.batch.discover import LINKED
 from autograder.batch.engine import load_graded
-from autograder.sandbox.remote import DEFAULT_BUDGET
+from autograder.sandbox.faults import DEFAULT_BUDGET
 from cli import grade
 from conftest import PROJECT, SUBMISSIONS
 from submissions.assignment2.mistakes import MISTAKES

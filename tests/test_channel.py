@@ -22,7 +22,9 @@ from autograder.sandbox import wire
 from autograder.sandbox.messages import (ANSWER, HELLO, LEFT_OUT, LOAD_ANSWER, MAX_BANNED, MAX_LAYER, MAX_LAYERS,
                                          MAX_MESSAGE, MAX_ANCESTRY, MAX_NAME, MAX_NAMES, MAX_NOTE, MAX_NOTES, MAX_REASON,
                                          MAX_TRACEBACK, Location, Raised)
-from autograder.sandbox.remote import OVER_BUDGET, STOPPED_AT_BUDGET, Child, ChildLost, StudentCode
+from autograder.sandbox.remote import StudentCode
+from autograder.sandbox.sentences import OVER_BUDGET, STOPPED_AT_BUDGET
+from autograder.sandbox.transport import Child, ChildLost
 from autograder.sandbox.wire import MAX_ANSWER_BYTES, MAX_HEADER_BYTES, MAX_ITEMS, MAX_TYPE_NAME, BadAnswer
 from autograder.submission import Chunk, Submission, load_submission
 from conftest import SUBMISSIONS
@@ -322,7 +324,7 @@ def student_code(sandbox, tmp_path, source: str, **limits) -> StudentCode:
 def test_loading_counts_against_the_budget(sandbox, tmp_path):
     student = student_code(sandbox, tmp_path, "import time\ntime.sleep(0.4)\nLAMBDA = 0.5\n", budget=60.0)
     assert student.LAMBDA == 0.5
-    assert student.spent >= 0.4
+    assert student.budget.spent >= 0.4
 
 
 def test_a_load_waits_no_longer_than_the_budget_left(sandbox, tmp_path):
@@ -331,7 +333,7 @@ def test_a_load_waits_no_longer_than_the_budget_left(sandbox, tmp_path):
         student.attribute("l1_reg")
     assert str(stopped.value) == STOPPED_AT_BUDGET.format(call="loading regularization.py", budget=1.0)
     assert student.load_failure is None  # the budget ran out; nothing is wrong with the file as such
-    assert 1.0 <= student.spent < student.timeout
+    assert 1.0 <= student.budget.spent < student.budget.timeout
     with pytest.raises(StudentFault, match="was not run: your code already used the 1 s"):
         student.attribute("l2_reg")
 
@@ -342,7 +344,7 @@ def test_a_call_stopped_by_the_budget_says_so(sandbox, tmp_path):
     with pytest.raises(StudentFault) as stopped:
         student.spin()
     assert str(stopped.value) == STOPPED_AT_BUDGET.format(call="spin()", budget=1.0)
-    assert student.given_up == {}  # it was the budget, not a verdict on spin
+    assert student.budget.given_up == {}  # it was the budget, not a verdict on spin
 
 
 def test_handles_of_a_crashed_child_are_refused_without_starting_another(sandbox, tmp_path):

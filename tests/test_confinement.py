@@ -26,9 +26,11 @@ import torch.nn as nn
 from autograder.feedback import StudentFault, describe_call
 from autograder.grading import start_sandbox
 from autograder.report import PASSED
-from autograder.sandbox import cgroups, layers, remote, seccomp, zygote
+from autograder.sandbox import cgroups, control, layers, seccomp, zygote
 from autograder.sandbox.environment import child_environment
-from autograder.sandbox.remote import Sandbox, StudentCode
+from autograder.sandbox.control import Sandbox
+from autograder.sandbox.remote import StudentCode
+from autograder.sandbox.sentences import OUT_OF_SUBMISSION_MEMORY
 from autograder.submission import load_submission
 from conftest import PROJECT, SUBMISSIONS
 
@@ -340,7 +342,7 @@ def test_running_out_of_the_submissions_memory_says_so(sandbox):
         student.l2_reg(model)
     student.close()
     call = describe_call("l2_reg", (model,), {})
-    assert str(fault.value) == remote.OUT_OF_SUBMISSION_MEMORY.format(call=call, limit="768 MiB")
+    assert str(fault.value) == OUT_OF_SUBMISSION_MEMORY.format(call=call, limit="768 MiB")
 
 
 def test_a_fork_bomb_stops_at_the_process_limit(sandbox):
@@ -374,7 +376,7 @@ def test_a_killed_zygote_leaves_no_cgroup_behind(asked):
         sandbox.notes  # noqa: B018
         sandbox.spawn()
     else:
-        select.select([sandbox.control], [], [], remote.START_TIMEOUT)  # the ready message is there, unread
+        select.select([sandbox.control], [], [], control.START_TIMEOUT)  # the ready message is there, unread
     sandbox.process.kill()  # no chance to clean up: the grader does it
     sandbox.process.wait()
     sandbox.close()
@@ -385,7 +387,7 @@ def test_a_killed_zygote_leaves_no_cgroup_behind(asked):
 ABANDONED = """
 import json, os, sys
 sys.path.insert(0, {project!r})
-from autograder.sandbox.remote import Sandbox
+from autograder.sandbox.control import Sandbox
 sandbox = Sandbox(fork={fork})
 sandbox.notes
 sandbox.spawn()

@@ -13,7 +13,8 @@ import numpy as np
 
 from autograder.feedback import StudentFault
 from autograder.sandbox import probes
-from autograder.sandbox.remote import UNREADABLE, RaisedError
+from autograder.sandbox.remote import RaisedError
+from autograder.sandbox.sentences import UNREADABLE
 
 MALFORMED_LAYOUT = "its stacked results do not fit together"
 

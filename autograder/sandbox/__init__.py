@@ -9,10 +9,12 @@ Three processes, what each holds, and the messages between them:
  | the Report                  |         | once; the confinement     |         | every object it made;     |
  | StudentCode, Remote proxies |         | template (layers.View),   |         | a _Server answering       |
  |   (remote.py)               |         | the probed Capabilities,  |         | requests (child.py)       |
- | Sandbox: the zygote's       |         | cgroup hierarchy          |         |                           |
- |   control (remote.py)       |         | (zygote.py)               |         |                           |
+ | Budget, BannedRoutines      |         | cgroup hierarchy          |         |                           |
+ |   (faults.py, sentences.py) |         | (zygote.py)               |         |                           |
+ | Sandbox: the zygote's       |         |                           |         |                           |
+ |   control (control.py)      |         |                           |         |                           |
  | Child: one data socket      |         |                           |         |                           |
- |   (remote.py)               |         |                           |         |                           |
+ |   (transport.py)            |         |                           |         |                           |
  +-----------------------------+         +---------------------------+         +---------------------------+
         |                                    |                                       ^
         |== control: SOCK_SEQPACKET, ========>|                                       |
@@ -20,7 +22,7 @@ Three processes, what each holds, and the messages between them:
         |   config (first; never argv)        |                                       |
         |   {"op": "spawn"} + the child's fd  |                                       |
         |   {"op": "reap", "pid"}, {"op": "quit"}                                     |
-        |<= {"ready", notes, cgroups},         |                                       |
+        |<= {"ready", notes, cgroups},        |                                       |
         |   {"pid"}, {"exit"|"signal", "out_of_memory"}                               |
         |                                                                             |
         |== data: a socketpair, length-prefixed frames (wire.py) ===================>|
@@ -32,7 +34,7 @@ Which layers apply where:
 
  grader   before any code is sent: the source policy (autograder.policy); the course folders'
           permissions and the folders to hide (grading.start_sandbox); per call: a time limit and
-          the submission's time budget; every answer read by the allowlist and its shape
+          the submission's time budget (faults.py); every answer read by the allowlist and its shape
           (wire.load_answer, messages.Shape), size caps checked before parsing.
  zygote   started from "/" with '' off sys.path, before any reference or hidden test is loaded;
           its environment replaced by the grader's plain one (environment.py); dies with the grader.

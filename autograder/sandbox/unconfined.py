@@ -16,7 +16,7 @@ import types
 
 from autograder.sandbox import messages, wire
 from autograder.sandbox.child import _Server, _trace_banned_calls
-from autograder.sandbox.remote import ChildLost, _no_handles
+from autograder.sandbox.transport import ChildLost, no_handles
 
 
 class Unconfined:
@@ -67,7 +67,7 @@ class _InProcessChild:
         """Answer one request as a sandboxed child would; an answer off the allowlist loses the call, as there."""
         self.server.namespace = self.namespace
         try:
-            return shape.read(wire.load_answer(self.server.answer(payload), make_handle or _no_handles), "the answer")
+            return shape.read(wire.load_answer(self.server.answer(payload), make_handle or no_handles), "the answer")
         except wire.BadAnswer as error:
             raise ChildLost(messages.clip(str(error), messages.MAX_REASON), {}) from None
 
