@@ -20,8 +20,7 @@ import torch
 from autograder.sandbox import wire
 from autograder.sandbox.wire import (MAX_ANSWER_BYTES, MAX_COMPOSITE_KEYS, MAX_DEPTH, MAX_FRAME_BYTES, MAX_HEADER_BYTES,
                                      MAX_INT_DIGITS, MAX_ITEMS, MAX_STRING, MAX_TYPE_NAME, TENSOR_DTYPES, BadAnswer,
-                                     ChannelClosed, ChannelTimeout, dump_answer, dump_request, load_answer,
-                                     load_request, recv_frame, send_frame)
+                                     ChannelClosed, ChannelTimeout, dump_answer, load_answer, recv_frame, send_frame)
 
 
 class Thing:
@@ -425,38 +424,3 @@ def test_a_frame_of_exactly_the_limit_is_announced_acceptably(pair, monkeypatch)
     theirs.sendall(struct.pack("!I", 9) + b"123456789")
     with pytest.raises(BadAnswer):
         recv_frame(ours, time.monotonic() + 5)
-
-
-# ---------------------------------------------------------------- requests
-
-class Proxy:
-    """The grader's stand-in for an object that lives in the child."""
-
-    def __init__(self, id):
-        self.id = id
-
-
-def test_requests_carry_references_to_child_objects():
-    in_the_child = {7: torch.nn.Linear(2, 1), 8: Thing()}
-    request = {"op": "call", "name": "l1_reg", "args": (Proxy(7), [Proxy(8), Proxy(7)], torch.ones(2)),
-               "kwargs": {"lam": 0.5}}
-    payload = dump_request(request, persistent_id=lambda obj: ("ref", obj.id) if isinstance(obj, Proxy) else None)
-    assert b"Proxy" not in payload  # only the reference travels
-
-    def persistent_load(reference):
-        kind, id = reference
-        assert kind == "ref"
-        return in_the_child[id]
-
-    loaded = load_request(payload, persistent_load)
-    assert loaded["op"] == "call" and loaded["name"] == "l1_reg" and loaded["kwargs"] == {"lam": 0.5}
-    assert loaded["args"][0] is in_the_child[7]
-    assert loaded["args"][1][0] is in_the_child[8] and loaded["args"][1][1] is in_the_child[7]
-    assert torch.equal(loaded["args"][2], torch.ones(2))
-
-
-def test_requests_without_references_are_plain_pickles():
-    request = {"op": "load", "chunks": [("source", "regularization.py", 1)], "banned": ["torch.nn.Dropout"]}
-    payload = dump_request(request)
-    assert pickle.loads(payload) == request
-    assert load_request(payload, persistent_load=lambda reference: pytest.fail("no reference was sent")) == request

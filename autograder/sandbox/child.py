@@ -6,14 +6,11 @@ frame. Everything the student's code raises, BaseException included, is turned
 into text before it crosses back; objects that are not plain data stay here and
 the grader gets a handle to them.
 
-Requests (pickled by the grader):
-    {"op": "load", "module": name, "chunks": [Chunk, ...], "banned": [qualname, ...],
-     "setup_seconds": what the notebook's timed chunks may take together}
-    {"op": "call", "target": ref, "args": tuple, "kwargs": dict, "seed": int | None}
-    {"op": "getattr", "target": ref, "name": str}
-where `ref` is a reference the grader's pickler wrote (see `_resolve`). Answers are
-the records of messages.py as plain dicts, clipped to its limits: a Hello first,
-then one Answer per request (a load's value being a Loaded).
+Requests are the typed records of requests.py (Load, Call, GetAttr), their targets
+references the grader's pickler wrote (see `resolve`). Answers are the records of
+messages.py as plain dicts, clipped to its limits: a Hello first, then one Answer per
+request (a load's value being a Loaded). The processes and messages are drawn in
+autograder/sandbox/__init__.py.
 """
 import contextlib
 import dataclasses
@@ -27,7 +24,7 @@ import traceback
 import types
 
 from autograder import submission
-from autograder.sandbox import messages, plot_probes, probes, wire
+from autograder.sandbox import messages, plot_probes, probes, requests, wire
 from autograder.sandbox.messages import clip
 from autograder.seeding import seed_everything
 from autograder.submission import LOAD_FAILURE, SETUP_GRACE, SETUP_OVERRUN, compile_chunk
@@ -47,10 +44,10 @@ def serve(sock, layers: tuple[str, ...]) -> None:
         wire.send_frame(sock, server.answer(payload))
 
 
-# The grader's own functions and classes a request may name (probes, tensor rebuilders, Chunk), taken when this
-# module is imported, in the zygote, before any student code: a submission that rebinds
+# The grader's own functions and classes a request may name (the requests, probes, tensor rebuilders, Chunk), taken
+# when this module is imported, in the zygote, before any student code: a submission that rebinds
 # autograder.sandbox.probes.backward in its module changes nothing the grader asks for.
-GRADER_OBJECTS = {(module.__name__, name): value for module in (probes, plot_probes, wire, submission)
+GRADER_OBJECTS = {(module.__name__, name): value for module in (probes, plot_probes, requests, submission)
                   for name, value in vars(module).items() if callable(value) and not name.startswith("__")}
 
 
@@ -82,9 +79,9 @@ class _Server:
         """Do one request and encode its answer; never raise."""
         self.banned_calls.clear()
         try:
-            request = wire.load_request(payload, self.resolve, GRADER_OBJECTS)
-            answer = getattr(self, "_" + request["op"])(request)
-            if request["op"] == "load" and "value" in answer:
+            request = requests.decode(payload, self.resolve, GRADER_OBJECTS)
+            answer = self._serve(request)
+            if type(request) is requests.Load and "value" in answer:
                 answer["value"] = dataclasses.asdict(messages.Loaded(
                     messages.capped_notes(answer["value"]["notes"]), messages.capped_names(answer["value"]["names"])))
         except BaseException as error:  # the student's code may raise anything, SystemExit included
@@ -98,14 +95,22 @@ class _Server:
         except BaseException as error:  # encoding can run student code (tensor subclasses, properties)
             return wire.dump_answer({"raised": self._describe(error), "banned": answer["banned"]}, self.keep)
 
-    def _load(self, request):
-        _trace_banned_calls(request["banned"], self.banned_calls.setdefault)
-        self.module = types.ModuleType(request["module"])
-        self.module.__file__ = request["chunks"][0].filename if request["chunks"] else request["module"]
-        sys.modules[request["module"]] = self.module
+    def _serve(self, request) -> dict:
+        """Do a decoded request: a Load, a Call or a GetAttr."""
+        if type(request) is requests.Load:
+            return self._load(request)
+        if type(request) is requests.Call:
+            return self._call(request)
+        return self._getattr(request)
+
+    def _load(self, request: requests.Load):
+        _trace_banned_calls(request.banned, self.banned_calls.setdefault)
+        self.module = types.ModuleType(request.module)
+        self.module.__file__ = request.chunks[0].filename if request.chunks else request.module
+        sys.modules[request.module] = self.module
         notes, unset = [], set()  # unset: names that skipped statements would have set
-        with _SetupClock(request.get("setup_seconds", 0.0)) as clock:
-            for chunk in request["chunks"]:
+        with _SetupClock(request.setup_seconds) as clock:
+            for chunk in request.chunks:
                 self.filenames.add(chunk.filename)
                 try:
                     with clock.timing(chunk.timed):
@@ -125,14 +130,13 @@ class _Server:
                     notes.append(LOAD_FAILURE.format(filename=chunk.filename, line=chunk.first_line, error=reason))
         return {"value": {"notes": notes, "names": sorted(self.module.__dict__)}}
 
-    def _call(self, request):
-        target = request["target"]
-        if request["seed"] is not None:
-            seed_everything(request["seed"])
-        return {"value": target(*request["args"], **request["kwargs"])}
+    def _call(self, request: requests.Call):
+        if request.seed is not None:
+            seed_everything(request.seed)
+        return {"value": request.target(*request.args, **request.kwargs)}
 
-    def _getattr(self, request):
-        return {"value": getattr(request["target"], request["name"])}
+    def _getattr(self, request: requests.GetAttr):
+        return {"value": getattr(request.target, request.name)}
 
     def _describe(self, error: BaseException) -> dict:
         """Turn an exception into text, keeping only the frames of the student's own files."""

@@ -7,10 +7,9 @@ the student reads is sentences.py's. The processes and messages are drawn in aut
 """
 import difflib
 import functools
-from dataclasses import dataclass
-
 from autograder.feedback import StudentFault, describe_call
 from autograder.sandbox import messages, wire
+from autograder.sandbox.requests import Call, GetAttr, Load, ModuleAttribute, encode
 from autograder.sandbox.control import DEFAULT_MEMORY
 from autograder.sandbox.faults import DEFAULT_BUDGET, DEFAULT_TIMEOUT, BannedRoutines, Budget
 from autograder.sandbox.sentences import (BANNED_CALL, DID_YOU_MEAN, GLOBAL_NOT_SET, HANDLE_LOST, LOADING, LOADING_IT,
@@ -53,8 +52,7 @@ class StudentCode:
         for `student.dropout` in a loop costs one round trip, not one per iteration.
         """
         if name not in self._attributes:
-            value = self._request({"op": "getattr", "target": _ModuleAttribute(()), "name": name},
-                                  label=name, path=(name,))
+            value = self._request(GetAttr(ModuleAttribute(()), name), label=name, path=(name,))
             if not isinstance(value, Remote):
                 return value  # data may change between calls: fetched afresh every time
             self._attributes[name] = value
@@ -66,8 +64,7 @@ class StudentCode:
         A probe's answer is checked against the shape it declares: the student's code could have forged it.
         """
         label = label or describe_call(getattr(function, "__name__", "probe"), args, kwargs)
-        value = self._request({"op": "call", "target": function, "args": args, "kwargs": kwargs, "seed": seed},
-                              label=label)
+        value = self._request(Call(function, args, kwargs, seed), label=label)
         shape = messages.answer_shape(function, args, kwargs)
         if shape is None:
             return value
@@ -79,8 +76,7 @@ class StudentCode:
     def call(self, target: "Remote", args, kwargs, seed: int | None = None):
         """Call a student function, class or method with arguments copied into the child."""
         label = functools.partial(describe_call, target.label, args, kwargs)  # written out only when needed
-        return self._request({"op": "call", "target": target, "args": tuple(args), "kwargs": dict(kwargs),
-                              "seed": seed}, label=label)
+        return self._request(Call(target, tuple(args), dict(kwargs), seed), label=label)
 
     def close(self) -> None:
         if self._child is not None:
@@ -89,15 +85,15 @@ class StudentCode:
 
     # ------------------------------------------------------------ plumbing
 
-    def _request(self, message: dict, label, path: tuple[str, ...] | None = None):
-        """Send `message` and decode the answer; `label` (text, or a function writing it) names the call."""
+    def _request(self, request: Call | GetAttr, label, path: tuple[str, ...] | None = None):
+        """Send `request` and decode the answer; `label` (text, or a function writing it) names the call."""
         if callable(label):
             label = _Lazy(label)
         if self.load_failure:
             raise StudentFault(self.load_failure)
         self._involved = set(path[:1]) if path else set()
         self._request_generation = self.generation + (self._child is None)  # a dead child's handles are lost
-        payload = wire.dump_request(message, self._persistent_id)  # collects the student names involved
+        payload = encode(request, self._persistent_id)  # collects the student names involved
         self.budget.refuse_given_up(self._involved, label)
         child = self._live_child(label)
         involved = frozenset(self._involved)
@@ -110,9 +106,9 @@ class StudentCode:
             except ChildLost as lost:
                 self._child = None
                 raise StudentFault(self.budget.lost(lost, label, limit, involved)) from None
-        return self._value(answer, message, label, path, involved)
+        return self._value(answer, request, label, path, involved)
 
-    def _value(self, answer: messages.Answer, message: dict, label, path, involved: frozenset):
+    def _value(self, answer: messages.Answer, request: Call | GetAttr, label, path, involved: frozenset):
         """The value an answer holds, or the StudentFault it stands for."""
         charged = self.banned.charged(answer.banned, involved)
         if charged:  # the first is what the student's code called; the rest ran inside it (F.dropout's _VF.dropout)
@@ -120,7 +116,7 @@ class StudentCode:
         if answer.raised is not None:
             if answer.raised.type == "MemoryError":
                 self.budget.out_of_memory(involved)
-            raise RaisedError(label, answer.raised, self._missing_name(message, answer.raised, label))
+            raise RaisedError(label, answer.raised, self._missing_name(request, answer.raised, label))
         if answer.unreadable is not None:
             raise StudentFault(UNREADABLE.format(call=label, reason=answer.unreadable))
         value = answer.value
@@ -147,7 +143,7 @@ class StudentCode:
     def _load(self, child: Child, limit: float) -> messages.Loaded:
         """Load the submission in a fresh child; a load that fails fails every later call too, with its sentence."""
         try:
-            answer = child.request(wire.dump_request(self._load_request()), limit, None, messages.LOAD_ANSWER)
+            answer = child.request(encode(self._load_request()), limit, None, messages.LOAD_ANSWER)
         except ChildLost as lost:
             stopped = lost.reason == "timeout" and self.budget.stopped(LOADING.format(file=self.filename), limit)
             if stopped:
@@ -162,13 +158,13 @@ class StudentCode:
             raise StudentFault(self.load_failure)
         return answer.value
 
-    def _load_request(self) -> dict:
-        return {"op": "load", "module": self.module, "chunks": list(self.submission.chunks),
-                "banned": self.banned.traced(), "setup_seconds": setup_seconds(self.budget.timeout)}
+    def _load_request(self) -> Load:
+        return Load(self.module, tuple(self.submission.chunks), tuple(self.banned.traced()),
+                    setup_seconds(self.budget.timeout))
 
     def _persistent_id(self, value):
         kind = type(value)  # called for every object pickled: the exact-type test keeps it cheap
-        if kind is _ModuleAttribute:
+        if kind is ModuleAttribute:
             return ("attr", value.path)
         if kind is not Remote:
             return None
@@ -177,21 +173,19 @@ class StudentCode:
             raise StudentFault(HANDLE_LOST.format(label=value.label))
         return value.reference
 
-    def _missing_name(self, message: dict, raised: messages.Raised, label) -> str | None:
+    def _missing_name(self, request: Call | GetAttr, raised: messages.Raised, label) -> str | None:
         """When a module-level name is missing, say which, and why when grading skipped the statement setting it.
 
         A lookup by the tests raises AttributeError (a near name is suggested); a student function reading a
         global that is not there raises NameError inside the call.
         """
-        if raised.type == "NameError" and message["op"] == "call":
+        if raised.type == "NameError" and type(request) is Call:
             name = missing_global(raised.message)
             why = name and explain_unset(self.submission, name, self.names, self.notes)
             return GLOBAL_NOT_SET.format(call=label, error=raised_text(raised), name=name, why=why) if why else None
-        if message["op"] != "getattr" or not isinstance(message["target"], _ModuleAttribute):
+        if type(request) is not GetAttr or type(request.target) is not ModuleAttribute or raised.type != "AttributeError":
             return None
-        if raised.type != "AttributeError":
-            return None
-        name = message["name"]
+        name = request.name
         why = explain_unset(self.submission, name, self.names, self.notes)
         if why:
             return NOT_DEFINED_BECAUSE.format(file=self.filename, name=name, why=why)
@@ -215,12 +209,6 @@ class _Lazy:
         return format(str(self), spec)
 
 
-@dataclass(frozen=True)
-class _ModuleAttribute:
-    """A reference to the student's module (or a name in it), resolved in the child."""
-    path: tuple[str, ...]
-
-
 class Remote:
     """A function, class or object living in the child; calling it runs there."""
 
@@ -241,8 +229,7 @@ class Remote:
     def __getattr__(self, name: str):
         if name.startswith("_"):
             raise AttributeError(name)
-        return self._session._request({"op": "getattr", "target": self, "name": name},
-                                      label=f"{self.label}.{name}")
+        return self._session._request(GetAttr(self, name), label=f"{self.label}.{name}")
 
     def __deepcopy__(self, memo):
         return self

@@ -46,9 +46,9 @@ class _NamespaceServer(_Server):
         self.traced: set[str] = set()
 
     def _load(self, request):
-        self.module = types.ModuleType(request["module"])
+        self.module = types.ModuleType(request.module)
         vars(self.module).update(self.namespace)
-        untraced = [name for name in request["banned"] if name not in self.traced]
+        untraced = [name for name in request.banned if name not in self.traced]
         _trace_banned_calls(untraced, self.banned_calls.setdefault)
         self.traced.update(untraced)
         return {"value": {"notes": [], "names": sorted(vars(self.module))}}

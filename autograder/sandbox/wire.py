@@ -2,7 +2,7 @@
 
 Where it runs between the grader and the child is drawn in autograder/sandbox/__init__.py.
 
-Requests travel as pickles because their only author is the grader. Answers are
+Requests (grader -> child) are typed and encoded in requests.py. Answers are
 never unpickled: they are JSON for structure and scalars plus raw array bytes
 whose dtype (numbers only) and shape the JSON gives, and only the types below are
 rebuilt. Anything else the child holds (a module instance, an odd object) comes
@@ -20,11 +20,8 @@ honest answer over a cap comes back as a sentence, not as a broken channel.
 Frames are length-prefixed, so a child that dies mid-answer or keeps a pipe
 open cannot make the grader wait past its deadline.
 """
-import functools
-import io
 import json
 import math
-import pickle
 import socket
 import struct
 import sys
@@ -110,86 +107,6 @@ def _recv_exactly(sock: socket.socket, size: int, deadline: float | None) -> byt
             raise ChannelClosed()
         received += count
     return buffer
-
-
-# ---------------------------------------------------------------- requests (grader -> child)
-
-def dump_request(request: dict, persistent_id=None) -> bytes:
-    """Pickle a request; `persistent_id` turns proxies of child objects into references."""
-    buffer = io.BytesIO()
-    pickler = _RequestPickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    if persistent_id is not None:
-        pickler.persistent_id = persistent_id
-    pickler.dump(request)
-    return buffer.getvalue()
-
-
-class _RequestPickler(pickle.Pickler):
-    def reducer_override(self, value):
-        """Pickle tensors as numpy arrays and torch.nn modules without their empty hook tables: torch's own
-        reductions cost ~0.4 ms a tensor and pickle a dozen empty dicts a layer."""
-        torch = loaded_torch()
-        if torch is None:
-            return NotImplemented
-        kind = type(value)
-        if kind is torch.Tensor or kind is torch.nn.Parameter:
-            if value.grad_fn is not None or value.layout != torch.strided or value.dtype == torch.bfloat16:
-                return NotImplemented
-            return rebuild_tensor, (value.detach().cpu().numpy(), kind is torch.nn.Parameter, value.requires_grad)
-        if isinstance(value, torch.nn.Module) and kind.__module__.startswith("torch.nn."):
-            defaults = _module_defaults()
-            state = {key: item for key, item in value.__dict__.items()
-                     if key not in defaults or type(item) is not type(defaults[key]) or item != defaults[key]}
-            return rebuild_module, (kind, state)
-        return NotImplemented
-
-
-@functools.lru_cache(maxsize=1)
-def _module_defaults() -> dict:
-    """What torch.nn.Module.__init__ sets up: left out of requests when unchanged, made again on arrival."""
-    import torch
-
-    return dict(torch.nn.Module().__dict__)
-
-
-def rebuild_module(kind, state: dict):
-    """Unpickle a torch.nn module written by _RequestPickler: fresh empty tables, then its own state."""
-    import torch
-
-    module = kind.__new__(kind)
-    torch.nn.Module.__init__(module)
-    module.__dict__.update(state)
-    return module
-
-
-def rebuild_tensor(array, parameter: bool, requires_grad: bool):
-    """Unpickle a tensor written by _reduce_tensor."""
-    import torch
-
-    tensor = torch.from_numpy(array)
-    return torch.nn.Parameter(tensor, requires_grad) if parameter else tensor.requires_grad_(requires_grad)
-
-
-def load_request(payload: bytes, persistent_load, grader_objects: dict | None = None) -> dict:
-    """Unpickle a request in the child, resolving references to its own objects, and the grader's own functions and
-    classes (`autograder.*`) from `grader_objects`: copies taken before any student code ran."""
-    unpickler = _RequestUnpickler(io.BytesIO(payload), grader_objects)
-    unpickler.persistent_load = persistent_load
-    return unpickler.load()
-
-
-class _RequestUnpickler(pickle.Unpickler):
-    def __init__(self, file, grader_objects: dict | None):
-        super().__init__(file)
-        self.grader_objects = grader_objects
-
-    def find_class(self, module: str, name: str):
-        if self.grader_objects is None or not module.startswith("autograder."):
-            return super().find_class(module, name)
-        try:
-            return self.grader_objects[module, name]
-        except KeyError:
-            raise pickle.UnpicklingError(f"a request names {module}.{name}, which the child does not serve") from None
 
 
 # ---------------------------------------------------------------- answers (child -> grader)

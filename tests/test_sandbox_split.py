@@ -1,0 +1,90 @@
+"""Tests of the sandbox's boundary as split by job: typed requests, the child-side compile step, course folders.
+
+Requests are encoded with requests.encode, as the grader does, and decoded with requests.decode, as the child
+does; a payload that is not one of the three request kinds is refused on arrival.
+"""
+import pickle
+
+import pytest
+import torch
+
+from autograder.sandbox import requests
+from autograder.sandbox.requests import Call, GetAttr, Load, ModuleAttribute, decode, encode
+from autograder.submission import Chunk
+
+
+class Proxy:
+    """The grader's stand-in for an object that lives in the child."""
+
+    def __init__(self, id):
+        self.id = id
+
+
+class Thing:
+    """An object of the child's own."""
+
+
+def no_reference(reference):
+    pytest.fail(f"no reference was sent, yet {reference!r} arrived")
+
+
+# ---------------------------------------------------------------- typed requests
+
+def test_a_call_carries_references_to_child_objects_not_the_objects():
+    in_the_child = {7: torch.nn.Linear(2, 1), 8: Thing()}
+    request = Call("l1_reg", (Proxy(7), [Proxy(8), Proxy(7)], torch.ones(2)), {"lam": 0.5}, seed=3)
+    payload = encode(request, persistent_id=lambda obj: ("ref", obj.id) if isinstance(obj, Proxy) else None)
+    assert b"Proxy" not in payload  # only the reference travels
+
+    def persistent_load(reference):
+        kind, id = reference
+        assert kind == "ref"
+        return in_the_child[id]
+
+    loaded = decode(payload, persistent_load)
+    assert type(loaded) is Call and loaded.target == "l1_reg" and loaded.kwargs == {"lam": 0.5} and loaded.seed == 3
+    assert loaded.args[0] is in_the_child[7]
+    assert loaded.args[1][0] is in_the_child[8] and loaded.args[1][1] is in_the_child[7]
+    assert torch.equal(loaded.args[2], torch.ones(2))
+
+
+def test_a_load_without_references_is_a_plain_pickle_of_its_record():
+    chunk = Chunk("LAMBDA = 0.5", "regularization.py", 1, False, "LAMBDA = 0.5\n", binds=("LAMBDA",))
+    request = Load("regularization", (chunk,), ("torch.nn.Dropout",), 3.0)
+    payload = encode(request)
+    assert pickle.loads(payload) == request
+    assert decode(payload, no_reference) == request
+
+
+def test_a_name_in_the_module_travels_as_an_attribute_reference():
+    request = GetAttr(ModuleAttribute(("Dropout",)), "forward")
+    payload = encode(request, lambda obj: ("attr", obj.path) if type(obj) is ModuleAttribute else None)
+    assert b"ModuleAttribute" not in payload
+    assert decode(payload, lambda reference: reference) == GetAttr(("attr", ("Dropout",)), "forward")
+
+
+@pytest.mark.parametrize("payload", [
+    pickle.dumps({"op": "call", "target": print, "args": (), "kwargs": {}}),  # the untyped form of before
+    pickle.dumps(("load", "regularization")),
+    pickle.dumps(None),
+], ids=["dict", "tuple", "none"])
+def test_the_child_refuses_anything_but_a_typed_request(payload):
+    with pytest.raises(pickle.UnpicklingError, match="which the child does not serve"):
+        decode(payload, no_reference, {})
+
+
+def test_the_child_serves_only_the_grader_objects_it_copied_before_student_code():
+    served = {(requests.__name__, "GetAttr"): GetAttr}  # Call is not among them
+    assert decode(encode(GetAttr(1, "x")), no_reference, served) == GetAttr(1, "x")
+    with pytest.raises(pickle.UnpicklingError, match=r"autograder\.sandbox\.requests\.Call, which the child does not"):
+        decode(encode(Call(len, ((),), {})), no_reference, served)
+
+
+def test_tensors_travel_as_arrays_and_come_back_as_tensors():
+    parameter = torch.nn.Parameter(torch.arange(3.0))
+    request = Call(len, (parameter, torch.zeros(2, dtype=torch.int64)), {})
+    payload = encode(request)
+    assert b"torch._utils" not in payload  # not torch's own reduction
+    loaded = decode(payload, no_reference)
+    assert type(loaded.args[0]) is torch.nn.Parameter and torch.equal(loaded.args[0], parameter)
+    assert loaded.args[1].dtype == torch.int64
