@@ -11,7 +11,7 @@ never executed or imported. The data flow is:
         |  load_submission()    read + JSON + ast: chunks, notes, problem
         v
     Submission(chunks=(Chunk, ...))          plain data, sent to the child
-        |  compile_chunk() + exec, one chunk at a time, in the child only
+        |  compile_chunk() + exec, one chunk at a time, in the child only (sandbox/chunks.py)
         v
     the student's names; tracebacks quote the student's own lines
 
@@ -50,18 +50,17 @@ import __future__
 import ast
 import difflib
 import errno
-import io
 import json
-import linecache
 import os
 import re
 import stat
 import symtable
-import types
 import warnings
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from autograder.sandbox.chunks import LOAD_FAILURE, Chunk
 
 MAX_SOURCE_BYTES = 5_000_000
 MAX_NOTEBOOK_BYTES = 100_000_000
@@ -76,7 +75,6 @@ MAX_STATEMENTS = 10_000  # a notebook's, each costing the grader about 0.2 ms to
 MAX_KEPT_STATEMENTS = 5_000
 SETUP_SECONDS = 3.0  # what a notebook's kept statements may take together in the child
 SETUP_SHARE = 0.3  # ... and at most this share of the call time limit the load runs under
-SETUP_GRACE = 0.05  # what each later statement still gets once the budget is spent
 SUFFIXES = (".py", ".ipynb")
 LISTED_FILES = 10
 LISTED_CELLS = 10
@@ -156,9 +154,6 @@ STATEMENTS_SKIPPED = (
 KEPT_CAPPED = (
     "Only the first {limit:,} of the {count:,} statements grading would keep in {name} were kept."
 )
-# A statement that failed in the child, noted by it and read back by explain_unset.
-LOAD_FAILURE = "{filename}, line {line}: {error} (statement skipped)"
-SETUP_OVERRUN = "still running after {seconds:g} s, the time a notebook's setup may take in all"
 
 # The end of a sentence that starts "`losses` ...": why grading did not set the name.
 NOT_RUN = (
@@ -210,20 +205,6 @@ _LITERAL_PARTS = (
 )
 _KEEP, _SETUP, _DROP = "keep", "setup", "drop"
 CHECK_MODULE, CHECK_NAME = "autograder", "check"  # `from autograder import check`, the notebook's helper
-
-
-@dataclass(frozen=True)
-class Chunk:
-    """One piece of student code that the child compiles and runs on its own."""
-
-    source: str  # the statement
-    filename: str  # "regularization.py" or "regularization.ipynb, cell 5"
-    first_line: int  # 1-based line of `source` within `text`
-    tolerant: bool  # it may fail without stopping the load (notebook statements, .py imports)
-    text: str  # the whole file or cell, which tracebacks quote
-    binds: tuple[str, ...] = ()  # module-level names it sets, to say why one is missing
-    flags: int = 0  # the __future__ features in force, as compile() flags
-    timed: bool = False  # it runs under the notebook's setup budget
 
 
 @dataclass(frozen=True)
@@ -321,20 +302,6 @@ def load_submission(path: Path, graded: Iterable[str] | None = None) -> Submissi
         return _load_script(path, data) if kind == ".py" else _load_notebook(path, data, graded)
     except _Unusable as refusal:
         return Submission(path, (), (), str(refusal))
-
-
-def compile_chunk(chunk: Chunk) -> types.CodeType:
-    """Compile `chunk` at its own line and cache its text, so tracebacks quote the student."""
-    tree = ast.parse(chunk.source, chunk.filename)
-    # Statements after a `;` keep their line but not their column, which only
-    # shifts the carets under that line in a traceback.
-    ast.increment_lineno(tree, chunk.first_line - 1)
-    cached = linecache.cache.get(chunk.filename)
-    if cached is None or cached[0] != len(chunk.text):  # chunks of one cell or file share their text
-        lines = io.StringIO(chunk.text).readlines()  # split on "\n" only, as the parser does
-        # mtime None marks the entry as not backed by a file, so checkcache keeps it.
-        linecache.cache[chunk.filename] = (len(chunk.text), None, lines, chunk.filename)
-    return compile(tree, chunk.filename, "exec", flags=chunk.flags, dont_inherit=True)
 
 
 def setup_seconds(timeout: float) -> float:

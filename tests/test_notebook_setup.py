@@ -16,6 +16,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from autograder.feedback import StudentFault
 from autograder.report import PASSED
+from autograder.sandbox.chunks import SETUP_OVERRUN, compile_chunk
 from autograder.sandbox.messages import LEFT_OUT, MAX_NOTES
 from autograder.sandbox.remote import StudentCode
 from autograder.submission import (
@@ -24,9 +25,7 @@ from autograder.submission import (
     NOT_RUN,
     NOT_RUN_REPLACES,
     NOT_RUN_UNPARSED,
-    SETUP_OVERRUN,
     STATEMENTS_SKIPPED,
-    compile_chunk,
     explain_unset,
     load_submission,
     missing_global,

@@ -4,13 +4,17 @@ Requests are encoded with requests.encode, as the grader does, and decoded with 
 does; a payload that is not one of the three request kinds is refused on arrival.
 """
 import pickle
+import subprocess
+import sys
 
 import pytest
 import torch
 
 from autograder.sandbox import requests
+from autograder.sandbox.chunks import compile_chunk
 from autograder.sandbox.requests import Call, GetAttr, Load, ModuleAttribute, decode, encode
-from autograder.submission import Chunk
+from autograder.submission import Chunk, load_submission
+from conftest import PROJECT
 
 
 class Proxy:
@@ -88,3 +92,26 @@ def test_tensors_travel_as_arrays_and_come_back_as_tensors():
     loaded = decode(payload, no_reference)
     assert type(loaded.args[0]) is torch.nn.Parameter and torch.equal(loaded.args[0], parameter)
     assert loaded.args[1].dtype == torch.int64
+
+
+# ---------------------------------------------------------------- the child-side compile step
+
+def test_the_child_imports_nothing_of_reading_submissions():
+    imported = subprocess.run(
+        [sys.executable, "-c", "import sys; import autograder.sandbox.child; print(' '.join(sorted(sys.modules)))"],
+        cwd=PROJECT, capture_output=True, text=True, check=True).stdout.split()
+    assert "autograder.sandbox.chunks" in imported
+    assert "autograder.submission" not in imported and "symtable" not in imported and "nbformat" not in imported
+
+
+def test_chunks_cut_by_submission_compile_at_their_own_lines_on_the_child_side(tmp_path):
+    path = tmp_path / "regularization.py"
+    path.write_text("import math\n\n\ndef l1_reg(w):\n    raise ValueError(w)\n")
+    chunks = load_submission(path).chunks
+    namespace = {}
+    for chunk in chunks:
+        exec(compile_chunk(chunk), namespace)
+    with pytest.raises(ValueError) as raised:
+        namespace["l1_reg"](1)
+    assert raised.traceback[-1].lineno + 1 == 5  # pytest counts lines from 0
+    assert "raise ValueError(w)" in str(raised.traceback[-1])

@@ -12,6 +12,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 
 from autograder import submission
 from autograder.feedback import StudentFault
+from autograder.sandbox.chunks import compile_chunk
 from autograder.sandbox.remote import StudentCode
 from autograder.submission import (
     BOTH_KINDS,
@@ -42,7 +43,6 @@ from autograder.submission import (
     UNSUPPORTED_VERSION,
     Chunk,
     SubmissionNotFound,
-    compile_chunk,
     find_submission,
     load_submission,
 )

@@ -23,11 +23,10 @@ import time
 import traceback
 import types
 
-from autograder import submission
-from autograder.sandbox import messages, plot_probes, probes, requests, wire
+from autograder.sandbox import chunks, messages, plot_probes, probes, requests, wire
 from autograder.sandbox.messages import clip
 from autograder.seeding import seed_everything
-from autograder.submission import LOAD_FAILURE, SETUP_GRACE, SETUP_OVERRUN, compile_chunk
+from autograder.sandbox.chunks import LOAD_FAILURE, SETUP_GRACE, SETUP_OVERRUN, compile_chunk
 
 
 def serve(sock, layers: tuple[str, ...]) -> None:
@@ -47,7 +46,7 @@ def serve(sock, layers: tuple[str, ...]) -> None:
 # The grader's own functions and classes a request may name (the requests, probes, tensor rebuilders, Chunk), taken
 # when this module is imported, in the zygote, before any student code: a submission that rebinds
 # autograder.sandbox.probes.backward in its module changes nothing the grader asks for.
-GRADER_OBJECTS = {(module.__name__, name): value for module in (probes, plot_probes, requests, submission)
+GRADER_OBJECTS = {(module.__name__, name): value for module in (probes, plot_probes, requests, chunks)
                   for name, value in vars(module).items() if callable(value) and not name.startswith("__")}
 
 

@@ -14,7 +14,7 @@ import io
 import pickle
 from dataclasses import dataclass
 
-from autograder.submission import Chunk
+from autograder.sandbox.chunks import Chunk
 from autograder.sandbox.wire import loaded_torch
 
 NOT_A_REQUEST = "a request of type {kind}, which the child does not serve"
