@@ -12,11 +12,9 @@ hundreds of submissions so pays pytest's start-up once. Tests run in the grading
 process because they and the reference are trusted; only `student` reaches into
 the sandbox.
 """
-import contextlib
 import dataclasses
 import inspect
 import os
-import stat
 import string
 import sys
 import threading
@@ -33,6 +31,7 @@ from autograder.feedback import StudentFault, describe
 from autograder.plotdata import PLOTS_ALL, PLOTS_NONE, Plot
 from autograder.report import ERROR, FAILED, PASSED, Report, TestResult
 from autograder.sandbox.control import Sandbox, SandboxError
+from autograder.sandbox.course_folders import hidden_folders
 from autograder.sandbox.faults import DEFAULT_BUDGET
 from autograder.sandbox.remote import StudentCode
 from autograder.submission import load_submission
@@ -62,18 +61,10 @@ def start_sandbox(course: Path, fork: bool = False, scratch_root: Path | None = 
     """Start the zygote early, so its `import torch` overlaps the grader's own start-up (or, with `fork`, share
     this process's torch: call it then before any reference or hidden test is loaded).
 
-    Student code reads only Python, its packages and the grader's own package. Hidden even where one of those
-    holds them: the course folders (`course` and the installed one: assignments, tests, notebooks that score full
-    marks, reference solutions, the git history) and the current folder (a class's submissions and feedback).
+    The course folders (`course` and the installed one) and the current folder are hidden from student code, by
+    the sandbox's policy on them (sandbox/course_folders.py).
     """
-    secrets = {course / "reference", course_root() / "reference", course_root() / ".git"}
-    for folder in secrets:
-        _keep_from_others(folder)
-    folders = {*secrets, *(folder for folder in (course, course_root()) if (folder / "assignments").is_dir())}
-    with contextlib.suppress(OSError):  # a current folder that was deleted hides nothing
-        folders.add(Path.cwd())
-    hidden = sorted({folder.resolve() for folder in folders if folder.is_dir()})
-    return Sandbox(hidden=hidden, fork=fork, scratch_root=scratch_root)
+    return Sandbox(hidden=hidden_folders(course, course_root()), fork=fork, scratch_root=scratch_root)
 
 
 def grade(assignment: Assignment, submission_path: Path, *, sandbox: Sandbox | None = None,
@@ -320,13 +311,3 @@ def _single_threaded_torch() -> None:
     import torch
 
     torch.set_num_threads(1)
-
-
-def _keep_from_others(folder: Path) -> None:
-    """As root, make the instructor's folder unreadable to other users, so a child dropped to one cannot read it
-    even where neither Landlock nor a mount namespace hides it."""
-    if os.geteuid() != 0 or not folder.is_dir():
-        return
-    mode = folder.stat().st_mode
-    if mode & (stat.S_IRWXO | stat.S_IRWXG):
-        folder.chmod(mode & ~(stat.S_IRWXO | stat.S_IRWXG))

@@ -3,7 +3,9 @@
 Requests are encoded with requests.encode, as the grader does, and decoded with requests.decode, as the child
 does; a payload that is not one of the three request kinds is refused on arrival.
 """
+import os
 import pickle
+import stat
 import subprocess
 import sys
 
@@ -12,6 +14,7 @@ import torch
 
 from autograder.sandbox import requests
 from autograder.sandbox.chunks import compile_chunk
+from autograder.sandbox.course_folders import hidden_folders
 from autograder.sandbox.requests import Call, GetAttr, Load, ModuleAttribute, decode, encode
 from autograder.submission import Chunk, load_submission
 from conftest import PROJECT
@@ -115,3 +118,51 @@ def test_chunks_cut_by_submission_compile_at_their_own_lines_on_the_child_side(t
         namespace["l1_reg"](1)
     assert raised.traceback[-1].lineno + 1 == 5  # pytest counts lines from 0
     assert "raise ValueError(w)" in str(raised.traceback[-1])
+
+
+# ---------------------------------------------------------------- the course folders
+
+def course_folders(tmp_path, mode=0o755):
+    """A course graded from a copy, the installed course with its history, and a class's folder to grade in."""
+    course, installed, classroom = tmp_path / "copy", tmp_path / "installed", tmp_path / "class"
+    for folder in (course / "reference", installed / "reference", installed / ".git", installed / "assignments",
+                   classroom):
+        folder.mkdir(parents=True)
+    for folder in (course, installed, *course.iterdir(), *installed.iterdir(), classroom):
+        folder.chmod(mode)
+    return course, installed, classroom
+
+
+def test_the_view_hides_the_secrets_the_installed_course_and_the_current_folder(tmp_path, monkeypatch):
+    course, installed, classroom = course_folders(tmp_path)
+    monkeypatch.chdir(classroom)
+    hidden = hidden_folders(course, installed)
+    assert hidden == sorted([course / "reference", installed / "reference", installed / ".git", installed,
+                             classroom])  # `course` has no assignments folder: not a course folder itself
+    assert not (course / ".git").exists()  # a secret folder that is not there is neither made nor hidden
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only a root grader drops its children to other uids")
+def test_as_root_the_secret_folders_are_kept_from_other_users(tmp_path, monkeypatch):
+    course, installed, classroom = course_folders(tmp_path, mode=0o775)
+    monkeypatch.chdir(classroom)
+    hidden_folders(course, installed)
+    for secret in (course / "reference", installed / "reference", installed / ".git"):
+        assert stat.S_IMODE(secret.stat().st_mode) == 0o700, secret
+    assert stat.S_IMODE(installed.stat().st_mode) == 0o775  # hidden by the view, but its public files stay shared
+    assert stat.S_IMODE(classroom.stat().st_mode) == 0o775
+
+
+def test_a_grader_that_is_not_root_changes_no_permissions(tmp_path, monkeypatch):
+    course, installed, classroom = course_folders(tmp_path, mode=0o755)
+    monkeypatch.chdir(classroom)
+    monkeypatch.setattr(os, "geteuid", lambda: 1000)
+    hidden_folders(course, installed)
+    assert stat.S_IMODE((course / "reference").stat().st_mode) == 0o755
+
+
+def test_a_current_folder_that_was_deleted_hides_nothing(tmp_path, monkeypatch):
+    course, installed, classroom = course_folders(tmp_path)
+    monkeypatch.chdir(classroom)
+    classroom.rmdir()
+    assert classroom not in hidden_folders(course, installed)

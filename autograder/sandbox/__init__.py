@@ -8,9 +8,9 @@ Three processes, what each holds, and the messages between them:
  | hidden tests, reference,    |         | torch, numpy imported     |         | the student's module and  |
  | the Report                  |         | once; the confinement     |         | every object it made;     |
  | StudentCode, Remote proxies |         | template (layers.View),   |         | a _Server answering       |
- |   (remote.py)               |         | the probed Capabilities,  |         | requests (child.py)       |
- | Budget, BannedRoutines      |         | cgroup hierarchy          |         |                           |
- |   (faults.py, sentences.py) |         | (zygote.py)               |         |                           |
+ |   (remote.py)               |         | the probed Capabilities,  |         | requests (child.py); each |
+ | Budget, BannedRoutines      |         | cgroup hierarchy          |         | Chunk compiled at its own |
+ |   (faults.py, sentences.py) |         | (zygote.py)               |         | line (chunks.py)          |
  | Sandbox: the zygote's       |         |                           |         |                           |
  |   control (control.py)      |         |                           |         |                           |
  | Child: one data socket      |         |                           |         |                           |
@@ -26,16 +26,17 @@ Three processes, what each holds, and the messages between them:
         |   {"pid"}, {"exit"|"signal", "out_of_memory"}                               |
         |                                                                             |
         |== data: a socketpair, length-prefixed frames (wire.py) ===================>|
-        |   requests load | call | getattr: pickled, as only the grader writes them   |
+        |   requests.py: Load (chunks.py's Chunks) | Call | GetAttr, pickled: only   |
+        |   the grader writes them; the child refuses any other kind                  |
         |<== Hello first, then one Answer per request (messages.py): JSON and raw ====|
         |    array bytes, decoded by the allowlist into typed records, never unpickled
 
 Which layers apply where:
 
  grader   before any code is sent: the source policy (autograder.policy); the course folders'
-          permissions and the folders to hide (grading.start_sandbox); per call: a time limit and
-          the submission's time budget (faults.py); every answer read by the allowlist and its shape
-          (wire.load_answer, messages.Shape), size caps checked before parsing.
+          permissions and the folders the child's view hides (course_folders.py); per call: a
+          time limit and the submission's time budget (faults.py); every answer read by the
+          allowlist and its shape (wire.load_answer, messages.Shape), size caps checked first.
  zygote   started from "/" with '' off sys.path, before any reference or hidden test is loaded;
           its environment replaced by the grader's plain one (environment.py); dies with the grader.
  child    between fork and the first student statement, in this order: its own cgroup (memory and

@@ -1,0 +1,38 @@
+"""The policy on the course's folders: which a child's view hides, and who else may read the secret ones.
+
+Student code reads only Python, its packages and the grader's own package (layers.View). Hidden even where
+one of those holds them: the course folders (the course graded and the installed one: assignments, tests,
+notebooks that score full marks, reference solutions, the git history) and the current folder (a class's
+submissions and feedback). As root, the folders holding secrets are also made unreadable to other users, so
+a child dropped to a uid of its own cannot read them even where neither Landlock nor a mount namespace hides
+them. Where these layers apply is drawn in autograder/sandbox/__init__.py.
+"""
+import contextlib
+import os
+import stat
+from pathlib import Path
+
+SECRETS = ("reference",)  # in every course folder: the solutions and hidden suites
+INSTALLED_SECRETS = (".git",)  # in the installed course only: its history holds every solution too
+OTHERS = stat.S_IRWXG | stat.S_IRWXO
+
+
+def hidden_folders(course: Path, installed: Path) -> list[Path]:
+    """Keep the secret folders of `course` and the `installed` course from other users; return every folder a
+    child's view must hide."""
+    secrets = {*(course / name for name in SECRETS), *(installed / name for name in (*SECRETS, *INSTALLED_SECRETS))}
+    for folder in secrets:
+        keep_from_others(folder)
+    folders = {*secrets, *(folder for folder in (course, installed) if (folder / "assignments").is_dir())}
+    with contextlib.suppress(OSError):  # a current folder that was deleted hides nothing
+        folders.add(Path.cwd())
+    return sorted({folder.resolve() for folder in folders if folder.is_dir()})
+
+
+def keep_from_others(folder: Path) -> None:
+    """As root, take a folder's group and other permissions away: only a root grader drops children to other uids."""
+    if os.geteuid() != 0 or not folder.is_dir():
+        return
+    mode = folder.stat().st_mode
+    if mode & OTHERS:
+        folder.chmod(mode & ~OTHERS)
