@@ -7,11 +7,12 @@ the student reads is sentences.py's. The processes and messages are drawn in aut
 """
 import difflib
 import functools
+
 from autograder.feedback import StudentFault, describe_call
 from autograder.sandbox import messages, wire
-from autograder.sandbox.requests import Call, GetAttr, Load, ModuleAttribute, encode
 from autograder.sandbox.control import DEFAULT_MEMORY
 from autograder.sandbox.faults import DEFAULT_BUDGET, DEFAULT_TIMEOUT, BannedRoutines, Budget
+from autograder.sandbox.requests import Call, GetAttr, Load, ModuleAttribute, encode
 from autograder.sandbox.sentences import (BANNED_CALL, DID_YOU_MEAN, GLOBAL_NOT_SET, HANDLE_LOST, LOADING, LOADING_IT,
                                           NOT_DEFINED, NOT_DEFINED_BECAUSE, NOT_DONE, NOT_LOADED, OUT_OF_MEMORY, RAISED,
                                           UNREADABLE, raised_text)
