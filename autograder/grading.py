@@ -30,7 +30,7 @@ from autograder import policy
 from autograder.assignments import Assignment, course_root
 from autograder.checks.plots import PLOTS_FILE, declarations, draw
 from autograder.feedback import StudentFault, describe
-from autograder.plotdata import PLOTS_ALL, PLOTS_NONE, Plot
+from autograder.plotdata import PLOTS_ALL, PLOTS_NONE, Plot, load_matplotlib
 from autograder.report import ERROR, FAILED, PASSED, Report, TestResult
 from autograder.sandbox.remote import DEFAULT_BUDGET, Sandbox, SandboxError, StudentCode
 from autograder.submission import load_submission
@@ -307,9 +307,7 @@ def _load_matplotlib_meanwhile() -> None:
     """Import matplotlib for the plots in a thread, while the tests wait on the sandbox, rather than after them;
     only the first grading of a process pays the import."""
     if "matplotlib.backends.backend_agg" not in sys.modules:
-        from autograder.report import plots
-
-        threading.Thread(target=plots.load_matplotlib, daemon=True).start()
+        threading.Thread(target=load_matplotlib, daemon=True).start()
 
 
 def _single_threaded_torch() -> None:

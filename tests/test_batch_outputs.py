@@ -13,7 +13,7 @@ from autograder.exporters.grades import (BAD_ID_COLUMN, CANVAS_COLUMNS, POINTS_P
                                          write_grades_csv)
 from autograder.report import ERROR, FAILED, PASSED, Report
 from autograder.report import TestResult as Result  # as TestResult, pytest would try to collect it
-from autograder.report.summary import FILES_FOLDER, HISTOGRAM, MISTAKE_LINE, PASS_RATES, write_summary
+from autograder.exporters.summary import FILES_FOLDER, HISTOGRAM, MISTAKE_LINE, PASS_RATES, write_summary
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 ZEROES = "dropout: zeroes a fraction p of the elements for p = 0.1, 0.5 and 0.8"

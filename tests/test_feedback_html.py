@@ -32,7 +32,7 @@ from autograder.report import TestResult as Result  # as TestResult, pytest woul
 from autograder.report import html as feedback_page
 from autograder.report import plots as drawing
 from autograder.report.safe import inert
-from autograder.report.summary import (PASSING_FEW, PASSING_MOST, histogram_figure, pass_rates_figure,
+from autograder.exporters.summary import (PASSING_FEW, PASSING_MOST, histogram_figure, pass_rates_figure,
                                        write_summary)
 from autograder.report.text import HIDDEN_UNTIL_PUBLISHED
 from conftest import PROJECT

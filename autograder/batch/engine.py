@@ -24,7 +24,6 @@ the worker inherited, so nothing secret of the instructor's environment goes in.
 import contextlib
 import dataclasses
 import hashlib
-import importlib
 import json
 import multiprocessing
 import os
@@ -42,7 +41,7 @@ from autograder.assignments import Assignment, load_assignment
 from autograder.batch.discover import BatchInputError, Entry, discover
 from autograder.exporters import write_atomically
 from autograder.grading import GradingError
-from autograder.plotdata import PLOTS_FAILING
+from autograder.plotdata import PLOTS_FAILING, load_matplotlib
 from autograder.report import ERROR, Report
 from autograder.sandbox import layers
 from autograder.sandbox.environment import grader_environment
@@ -81,7 +80,7 @@ def run_batch(assignment: Assignment, submissions: Path, out: Path, jobs: int = 
     grades.csv, its Canvas twin and the summary; `plots` says whose plots each student's feedback.html shows
     (plotdata.PLOT_CHOICES)."""
     from autograder.exporters.grades import write_canvas_csv, write_grades_csv
-    from autograder.report.summary import write_summary
+    from autograder.exporters.summary import write_summary
 
     if out.resolve().is_relative_to(submissions.resolve()):
         raise BatchInputError(OUT_INSIDE.format(out=out, submissions=submissions))
@@ -276,7 +275,7 @@ def _import_charts_meanwhile() -> None:
 
     Started only once the workers are, so that no thread reads the environment while _environment swaps it.
     """
-    threading.Thread(target=importlib.import_module, args=("matplotlib.figure",), daemon=True).start()
+    threading.Thread(target=load_matplotlib, daemon=True).start()
 
 
 def _kill_workers() -> None:
