@@ -346,16 +346,14 @@ def export_otter(assignment, out):
 
 def _write_outputs(report, results: Path | None, feedback: Path | None,
                    hidden_visibility: str = DEFAULT_HIDDEN_VISIBILITY) -> None:
-    from autograder.exporters import write_atomically
+    """Write `--results FILE` and the `--feedback DIR` folder, whichever were asked for."""
+    from autograder.exporters.feedback_folder import write_feedback_folder
     from autograder.exporters.gradescope import write_results
-    from autograder.report import html, markdown
 
     if results:
         write_results(report, results, hidden_visibility)
     if feedback:
-        write_results(report, feedback / "results.json", hidden_visibility)
-        write_atomically(feedback / "feedback.md", markdown.render(report))
-        write_atomically(feedback / "feedback.html", html.render(report))
+        write_feedback_folder(report, feedback, hidden_visibility)
 
 
 def _ungraded(definition, submission: str, sentence: str, status: str = FAILED) -> Report:

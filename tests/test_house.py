@@ -1,15 +1,28 @@
-"""The house reads one way: each layer imports only those below it, checked on the source with `ast`.
+"""The house reads one way, and says each thing once.
+
+Imports: each layer imports only those below it, checked on the source with `ast`:
 
     batch -> exporters -> report (renderers) -> grading -> checks -> sandbox
 
 grading fills in the report's data model (`autograder.report`: Report, TestResult, Status), so it may import
 that package itself, never a renderer under it (text, markdown, html, safe, plots). Lazy imports inside
 functions count as much as those at the top of a module.
+
+One feedback folder: `grade run --feedback` and `grade batch` write a student's folder with one function.
 """
 import ast
+import json
 from pathlib import Path
 
 import pytest
+
+import cli
+from autograder.batch import engine
+from autograder.batch.discover import Entry
+from autograder.exporters.feedback_folder import HTML_FILE, MARKDOWN_FILE, RESULTS_FILE, write_feedback_folder
+from autograder.exporters.gradescope import results_json
+from autograder.report import FAILED, PASSED, Report, html, markdown
+from autograder.report import TestResult as Result  # as TestResult, pytest would try to collect it
 
 PACKAGE = Path(__file__).resolve().parents[1] / "autograder"
 REPORT_MODEL = "autograder.report"
@@ -101,3 +114,60 @@ def _is_package(module: str) -> bool:
 def _exists(module: str) -> bool:
     where = PACKAGE.parent / module.replace(".", "/")
     return where.with_suffix(".py").exists() or (where / "__init__.py").exists()
+
+
+# ---------------------------------------------------------------------------------------- the feedback folder
+
+def sample_report() -> Report:
+    """A public test passed and a hidden one failed, with text a renderer must escape."""
+    results = (Result("dropout: keeps 1 - p", 2.0, 2.0, PASSED, "", False, 1),
+               Result("l1_reg: <b>sums</b> |p|", 0.0, 1.0, FAILED, "l1_reg(*) returned `1`; expected 2.", True, 2,
+                          mistake="squares"))
+    return Report("assignment2", "Regularization", "regularization.py", results, duration=0.5)
+
+
+def test_the_folder_holds_results_json_and_both_pages(tmp_path):
+    report, folder = sample_report(), tmp_path / "ada"
+    paths = write_feedback_folder(report, folder, hidden_visibility="after_due_date")
+    assert paths == (folder / RESULTS_FILE, folder / MARKDOWN_FILE, folder / HTML_FILE)
+    assert json.loads(paths[0].read_text()) == results_json(report, "after_due_date")
+    assert paths[1].read_text() == markdown.render(report) and paths[2].read_text() == html.render(report)
+    assert sorted(path.name for path in folder.iterdir()) == sorted(path.name for path in paths)  # no temporaries
+    assert {path.stat().st_mode & 0o777 for path in paths} == {0o644}
+
+
+def test_a_page_that_fails_to_render_leaves_the_old_folder_whole(tmp_path, monkeypatch):
+    folder = tmp_path / "ada"
+    write_feedback_folder(sample_report(), folder)
+    before = {path.name: path.read_bytes() for path in folder.iterdir()}
+
+    def broken(report):
+        raise RuntimeError("a renderer's bug")
+
+    monkeypatch.setattr(html, "render", broken)
+    graded_again = Report("assignment2", "Regularization", "other.py", sample_report().results[:1])
+    with pytest.raises(RuntimeError):
+        write_feedback_folder(graded_again, folder)
+    assert {path.name: path.read_bytes() for path in folder.iterdir()} == before
+
+
+def test_grade_run_writes_its_feedback_folder_with_the_one_function(tmp_path):
+    report = sample_report()
+    cli._write_outputs(report, tmp_path / "results.json", tmp_path / "cli", "hidden")
+    write_feedback_folder(report, tmp_path / "direct", "hidden")
+    assert _files(tmp_path / "cli") == _files(tmp_path / "direct")
+    assert (tmp_path / "results.json").read_bytes() == (tmp_path / "direct" / RESULTS_FILE).read_bytes()
+
+
+def test_grade_batch_writes_each_student_folder_with_the_one_function_then_grade_json(tmp_path):
+    report, submission = sample_report(), tmp_path / "regularization.py"
+    submission.write_text("def dropout(x, p): return x\n")
+    engine._store(tmp_path / "out", Entry("ada", submission, None, "ada/regularization.py"), "suite", report)
+    write_feedback_folder(report, tmp_path / "direct")
+    stored = _files(tmp_path / "out" / "ada")
+    assert Report.from_dict(json.loads(stored.pop(engine.GRADE_FILE))["report"]) == report
+    assert stored == _files(tmp_path / "direct")
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in folder.iterdir()}

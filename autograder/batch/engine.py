@@ -355,14 +355,11 @@ def _problem_report(assignment: Assignment, entry: Entry, started: float) -> Rep
 
 
 def _store(out: Path, entry: Entry, fingerprint: str, report: Report) -> None:
-    """Write the student's files, grade.json last, each atomically."""
-    from autograder.exporters.gradescope import write_results
-    from autograder.report import html, markdown
+    """Write the student's feedback folder, then grade.json, each atomically: grade.json says the folder is done."""
+    from autograder.exporters.feedback_folder import write_feedback_folder
 
     folder = out / entry.student
-    write_results(report, folder / "results.json")
-    write_atomically(folder / "feedback.md", markdown.render(report))
-    write_atomically(folder / "feedback.html", html.render(report))
+    write_feedback_folder(report, folder)
     stored = {"student": entry.student, "origin": entry.origin, "hash": content_hash(entry), "suite": fingerprint,
               "report": report.to_dict()}
     write_atomically(folder / GRADE_FILE, json.dumps(stored, indent=1) + "\n")
