@@ -29,14 +29,12 @@ import pytest
 from autograder import policy
 from autograder.assignments import Assignment, course_root
 from autograder.checks.plots import PLOTS_FILE, declarations, draw
-from autograder.feedback import StudentFault, describe
+from autograder.feedback import GRADER_FAULT, StudentFault, describe
 from autograder.plotdata import PLOTS_ALL, PLOTS_NONE, Plot, load_matplotlib
 from autograder.report import ERROR, FAILED, PASSED, Report, TestResult
 from autograder.sandbox.remote import DEFAULT_BUDGET, Sandbox, SandboxError, StudentCode
 from autograder.submission import load_submission
 
-INTERNAL_ERROR = ("Internal grading error in this test, not a fault of your code; please tell your instructor: "
-                  "{error}")
 FIXTURES = ("student", "reference")
 NOT_RUN_BROKEN_RULE = "Not run: {function} breaks a rule of this assignment, as test {number} says."
 MORE_VIOLATIONS = " ({count} more like it.)"
@@ -291,7 +289,7 @@ def _refusals(violations) -> dict[str, tuple[str, str]]:
 def _outcome(test: _Test, fixtures: dict) -> tuple[str, str, str | None]:
     """Run one test and sort its outcome by whose fault it is: none, the student's, or the grader's."""
     if test.problem:
-        return ERROR, INTERNAL_ERROR.format(error=test.problem), None
+        return ERROR, GRADER_FAULT.format(error=test.problem), None
     try:
         test.function(**test.arguments, **{name: fixtures[name] for name in test.fixtures})
     except StudentFault as fault:
@@ -299,7 +297,7 @@ def _outcome(test: _Test, fixtures: dict) -> tuple[str, str, str | None]:
     except (AssertionError, pytest.fail.Exception) as failure:
         return FAILED, str(failure) or "A check of this test failed.", None
     except (Exception, pytest.skip.Exception) as error:  # anything else is the grader's own bug
-        return ERROR, INTERNAL_ERROR.format(error=f"{type(error).__name__}: {error}"), None
+        return ERROR, GRADER_FAULT.format(error=f"{type(error).__name__}: {error}"), None
     return PASSED, "", None
 
 

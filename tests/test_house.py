@@ -9,6 +9,7 @@ that package itself, never a renderer under it (text, markdown, html, safe, plot
 functions count as much as those at the top of a module.
 
 One feedback folder: `grade run --feedback` and `grade batch` write a student's folder with one function.
+One sentence says the grader, not the student's code, failed: feedback.GRADER_FAULT.
 """
 import ast
 import json
@@ -21,10 +22,12 @@ from autograder.batch import engine
 from autograder.batch.discover import Entry
 from autograder.exporters.feedback_folder import HTML_FILE, MARKDOWN_FILE, RESULTS_FILE, write_feedback_folder
 from autograder.exporters.gradescope import results_json
+from autograder.feedback import GRADER_FAULT
 from autograder.report import FAILED, PASSED, Report, html, markdown
 from autograder.report import TestResult as Result  # as TestResult, pytest would try to collect it
 
 PACKAGE = Path(__file__).resolve().parents[1] / "autograder"
+CLI = PACKAGE.parent / "cli.py"
 REPORT_MODEL = "autograder.report"
 # (layer that imports, layer it must not import, why)
 FORBIDDEN = [
@@ -37,6 +40,9 @@ FORBIDDEN = [
 ]
 # Grading builds the Report it returns, so the data model is the one part of `report` below it.
 ALLOWED = {("grading", REPORT_MODEL)}
+# Words of the sentences that blamed the grader before GRADER_FAULT was the one: none may come back beside it.
+OLD_BLAME = ("internal grading error", "internal error", "not a fault of", "not because of", "grader itself failed",
+             "grader's fault", "not your code", "could not grade,")
 
 
 def test_every_module_imports_only_layers_below_it():
@@ -171,3 +177,28 @@ def test_grade_batch_writes_each_student_folder_with_the_one_function_then_grade
 
 def _files(folder: Path) -> dict[str, bytes]:
     return {path.name: path.read_bytes() for path in folder.iterdir()}
+
+
+# ---------------------------------------------------------------------------------------- the grader's fault
+
+def test_one_sentence_says_the_grader_is_at_fault():
+    found = [f"{path.relative_to(PACKAGE.parent)}:{line}: {text!r}"
+             for path in [*sorted(PACKAGE.rglob("*.py")), CLI] for line, text in _sentences(path.read_text())
+             if text != GRADER_FAULT and any(words in text.lower() for words in OLD_BLAME)]
+    assert not found, "say it with autograder.feedback.GRADER_FAULT:\n" + "\n".join(found)
+
+
+def test_the_sentence_says_whose_fault_and_what_to_do_before_the_details():
+    sentence = GRADER_FAULT.format(error="KeyError: 'x'")
+    assert "not your code" in sentence and "tell your instructor" in sentence
+    assert sentence.endswith(": KeyError: 'x'")  # a sentence cut to size loses the details, not the advice
+
+
+def _sentences(source: str) -> list[tuple[int, str]]:
+    """Every string literal of `source` but docstrings, with its line; f-strings by their literal parts."""
+    tree = ast.parse(source)
+    docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                  if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+                  and node.body and isinstance(node.body[0], ast.Expr)}
+    return [(node.lineno, node.value) for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings]

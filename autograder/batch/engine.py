@@ -40,6 +40,7 @@ from pathlib import Path
 from autograder.assignments import Assignment, load_assignment
 from autograder.batch.discover import BatchInputError, Entry, discover
 from autograder.exporters import write_atomically
+from autograder.feedback import GRADER_FAULT
 from autograder.grading import GradingError
 from autograder.plotdata import PLOTS_FAILING, load_matplotlib
 from autograder.report import ERROR, Report
@@ -53,7 +54,6 @@ STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 REACHABLE = 0o711  # children dropped to their own uid must pass through to their scratch, never list it
 OUT_INSIDE = ("--out {out} is inside the submissions folder {submissions}, where it would be taken for a student; "
               "choose a folder outside it.")
-GRADING_ERROR = "Internal grading error, not a fault of the submission: {type}: {error}"
 
 
 @dataclass(frozen=True)
@@ -304,7 +304,7 @@ def _error_report(assignment: Assignment, entry: Entry, error: BaseException) ->
     """Every test listed at 0 as a grading error (rare: it imports the tests here, in the coordinator)."""
     from autograder.grading import list_tests
 
-    text = GRADING_ERROR.format(type=type(error).__name__, error=error)
+    text = GRADER_FAULT.format(error=f"{type(error).__name__}: {error}")
     return Report.ungraded(assignment.name, assignment.title, entry.origin, list_tests(assignment), text, ERROR)
 
 
