@@ -10,8 +10,10 @@ functions count as much as those at the top of a module.
 
 One feedback folder: `grade run --feedback` and `grade batch` write a student's folder with one function.
 One sentence says the grader, not the student's code, failed: feedback.GRADER_FAULT.
+A test's status is a Status (a str enum) that every output prints as the bare strings it replaced.
 """
 import ast
+import csv
 import json
 from pathlib import Path
 
@@ -22,8 +24,9 @@ from autograder.batch import engine
 from autograder.batch.discover import Entry
 from autograder.exporters.feedback_folder import HTML_FILE, MARKDOWN_FILE, RESULTS_FILE, write_feedback_folder
 from autograder.exporters.gradescope import results_json
+from autograder.exporters.grades import write_grades_csv
 from autograder.feedback import GRADER_FAULT
-from autograder.report import FAILED, PASSED, Report, html, markdown
+from autograder.report import ERROR, FAILED, PASSED, Report, Status, html, markdown, text
 from autograder.report import TestResult as Result  # as TestResult, pytest would try to collect it
 
 PACKAGE = Path(__file__).resolve().parents[1] / "autograder"
@@ -202,3 +205,47 @@ def _sentences(source: str) -> list[tuple[int, str]]:
                   and node.body and isinstance(node.body[0], ast.Expr)}
     return [(node.lineno, node.value) for node in ast.walk(tree)
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings]
+
+
+# ---------------------------------------------------------------------------------------- the test status
+
+def test_a_status_is_an_enum_whose_members_keep_the_old_names_and_values():
+    assert (PASSED, FAILED, ERROR) == (Status.PASSED, Status.FAILED, Status.ERROR)
+    assert [status.value for status in Status] == ["passed", "failed", "error"]
+    assert all(isinstance(status, str) and status == status.value for status in Status)
+
+
+@pytest.mark.parametrize("printed", [str, "{}".format, "{:>8}".format, "%s".__mod__, json.dumps],
+                         ids=["str", "f-string", "aligned", "percent", "json"])
+def test_a_status_prints_as_its_value_whatever_prints_it(printed):
+    assert printed(FAILED) == printed("failed")  # Python 3.11's f-string alone would say Status.FAILED
+
+
+def test_a_report_round_trips_through_json_with_real_statuses():
+    report = sample_report()
+    data = report.to_dict()
+    assert [type(result["status"]) for result in data["results"]] == [str, str]
+    again = Report.from_dict(json.loads(json.dumps(data)))
+    assert again == report and [result.status for result in again.results] == [Status.PASSED, Status.FAILED]
+    assert all(type(result.status) is Status for result in again.results)
+
+
+def test_a_status_no_one_defined_is_refused():
+    with pytest.raises(ValueError, match="'passd' is not a valid Status"):
+        Result("dropout: keeps 1 - p", 2.0, 2.0, "passd", "", False, 1)
+
+
+def test_the_files_print_the_same_status_words_as_before(tmp_path):
+    report, submission = sample_report(), tmp_path / "regularization.py"
+    submission.write_text("def dropout(x, p): return x\n")
+    engine._store(tmp_path, Entry("ada", submission, None, "ada/regularization.py"), "suite", report)
+    stored = (tmp_path / "ada" / engine.GRADE_FILE).read_text()
+    assert '"status": "passed"' in stored and '"status": "failed"' in stored and "Status" not in stored
+    results = json.loads((tmp_path / "ada" / RESULTS_FILE).read_text())
+    assert [test["status"] for test in results["tests"]] == ["passed", "failed"]
+    write_grades_csv([("ada", report)], tmp_path / "grades.csv")
+    rows = list(csv.reader((tmp_path / "grades.csv").open()))
+    assert rows[1][:4] == ["ada", "2", "3", "graded"] and "Status" not in (tmp_path / "grades.csv").read_text()
+    page = (tmp_path / "ada" / HTML_FILE).read_text()
+    assert '<tr class="passed">' in page and '<tr class="failed">' in page and "Status." not in page
+    assert " ok " in text.render(report, unicode=False) and " XX " in text.render(report, unicode=False)
