@@ -16,7 +16,7 @@ import click
 
 from autograder.assignments import AssignmentError, load_assignment
 from autograder.exporters.gradescope import DEFAULT_HIDDEN_VISIBILITY, HIDDEN_VISIBILITIES
-from autograder.feedback import counted
+from autograder.feedback import GRADER_FAULT, counted
 from autograder.plotdata import PLOT_CHOICES, PLOTS_FAILING, PLOTS_NONE
 from autograder.report import ERROR, FAILED, Report
 from autograder.report.safe import inert
@@ -26,9 +26,8 @@ EXIT_USAGE = 2
 EXIT_GRADER = 3
 EXIT_SIGNALLED = 128  # plus the signal's number, as a shell reports a process a signal ended
 
-GRADER_FAILED = ("The grader itself failed, not because of your submission, so no test could run; please tell "
-                 "your instructor.")
-GRADING_FAILED = "Error: grading failed, not because of the submission: {error}"
+NO_TEST_RAN = "no test could run."  # what students read; the details go to stderr, for whoever runs the grader
+GRADING_STOPPED = "Error: grading stopped because the grader itself is broken (its tests, or its sandbox): {error}"
 STOPPED = ("Stopped by {signal}: the students graded so far are kept in {out}; run the same command with --resume "
            "to grade the rest.")
 NO_REFERENCE = ("Note: the course at {course} has no reference for {assignment}, so its {hidden} do not run; set "
@@ -120,9 +119,9 @@ def run(assignment, submission, results, feedback, plots, timeout, hidden_visibi
             report = grade_submission(definition, path, sandbox=sandbox, timeout=timeout,
                                       plots=plots if feedback else PLOTS_NONE)
     except Exception as error:  # noqa: BLE001 -- whatever broke, the LMS still gets a results.json
-        _write_outputs(_ungraded(definition, path.name, GRADER_FAILED, ERROR), *outputs)
+        _write_outputs(_ungraded(definition, path.name, GRADER_FAULT.format(error=NO_TEST_RAN), ERROR), *outputs)
         detail = str(error) if isinstance(error, GradingError) else traceback.format_exc()
-        click.echo(inert(GRADING_FAILED.format(error=detail), newlines=True), err=True)
+        click.echo(inert("Error: " + GRADER_FAULT.format(error=detail), newlines=True), err=True)
         sys.exit(EXIT_GRADER)
     if choice:
         report = dataclasses.replace(report, notes=(choice, *report.notes))
@@ -188,8 +187,7 @@ def batch(assignment, submissions, out, jobs, resume, cluster, plots, timeout):
     except BatchInputError as error:
         raise UsageProblem(str(error)) from None
     except GradingError as error:
-        click.echo(inert(f"Error: grading stopped, not because of the submissions: {error}", newlines=True),
-                   err=True)
+        click.echo(inert(GRADING_STOPPED.format(error=error), newlines=True), err=True)
         sys.exit(EXIT_GRADER)
     except BatchStopped as stop:
         click.echo(progress.finish())
@@ -346,16 +344,14 @@ def export_otter(assignment, out):
 
 def _write_outputs(report, results: Path | None, feedback: Path | None,
                    hidden_visibility: str = DEFAULT_HIDDEN_VISIBILITY) -> None:
-    from autograder.exporters import write_atomically
+    """Write `--results FILE` and the `--feedback DIR` folder, whichever were asked for."""
+    from autograder.exporters.feedback_folder import write_feedback_folder
     from autograder.exporters.gradescope import write_results
-    from autograder.report import html, markdown
 
     if results:
         write_results(report, results, hidden_visibility)
     if feedback:
-        write_results(report, feedback / "results.json", hidden_visibility)
-        write_atomically(feedback / "feedback.md", markdown.render(report))
-        write_atomically(feedback / "feedback.html", html.render(report))
+        write_feedback_folder(report, feedback, hidden_visibility)
 
 
 def _ungraded(definition, submission: str, sentence: str, status: str = FAILED) -> Report:

@@ -8,8 +8,8 @@ The pipeline, one module or folder each:
                 only allowlisted plain data comes back
     checks      the vocabulary hidden tests speak: each failed check is one sentence
     grading     runs public and hidden tests under pytest and collects a Report
-    report      the terminal table and the Markdown feedback
-    exporters   Gradescope's results.json
+    report      the Report (the data model grading fills in) and its renderings: terminal, Markdown, HTML
+    exporters   the files a report becomes: results.json, the feedback folder, a class's CSVs and summary
 
 Start at `autograder.grading.grade`. On top of the pipeline: `batch` (a class), `shipping` (the student release
 and the Gradescope autograder) and `notebook` (`from autograder import check` in a notebook).

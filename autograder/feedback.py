@@ -15,6 +15,9 @@ DEFAULT_DTYPES = {"tensor": "float32", "array": "float64"}  # what torch and num
 
 
 MISTAKE_SUFFIX = " This looks like a known mistake: {mistake}."
+# The one sentence telling a student that the grader, not their code, failed; `error` says what broke, last, so a
+# sentence cut to size keeps what the student should do.
+GRADER_FAULT = "The grader itself failed, not your code; please tell your instructor: {error}"
 PLURALS = {"index": "indices"}
 
 

@@ -27,8 +27,8 @@ import pytest
 from autograder import policy
 from autograder.assignments import Assignment, course_root
 from autograder.checks.plots import PLOTS_FILE, declarations, draw
-from autograder.feedback import StudentFault, describe
-from autograder.plotdata import PLOTS_ALL, PLOTS_NONE, Plot
+from autograder.feedback import GRADER_FAULT, StudentFault, describe
+from autograder.plotdata import PLOTS_ALL, PLOTS_NONE, Plot, load_matplotlib
 from autograder.report import ERROR, FAILED, PASSED, Report, TestResult
 from autograder.sandbox.control import Sandbox, SandboxError
 from autograder.sandbox.course_folders import hidden_folders
@@ -36,8 +36,6 @@ from autograder.sandbox.faults import DEFAULT_BUDGET
 from autograder.sandbox.remote import StudentCode
 from autograder.submission import load_submission
 
-INTERNAL_ERROR = ("Internal grading error in this test, not a fault of your code; please tell your instructor: "
-                  "{error}")
 FIXTURES = ("student", "reference")
 NOT_RUN_BROKEN_RULE = "Not run: {function} breaks a rule of this assignment, as test {number} says."
 MORE_VIOLATIONS = " ({count} more like it.)"
@@ -284,7 +282,7 @@ def _refusals(violations) -> dict[str, tuple[str, str]]:
 def _outcome(test: _Test, fixtures: dict) -> tuple[str, str, str | None]:
     """Run one test and sort its outcome by whose fault it is: none, the student's, or the grader's."""
     if test.problem:
-        return ERROR, INTERNAL_ERROR.format(error=test.problem), None
+        return ERROR, GRADER_FAULT.format(error=test.problem), None
     try:
         test.function(**test.arguments, **{name: fixtures[name] for name in test.fixtures})
     except StudentFault as fault:
@@ -292,7 +290,7 @@ def _outcome(test: _Test, fixtures: dict) -> tuple[str, str, str | None]:
     except (AssertionError, pytest.fail.Exception) as failure:
         return FAILED, str(failure) or "A check of this test failed.", None
     except (Exception, pytest.skip.Exception) as error:  # anything else is the grader's own bug
-        return ERROR, INTERNAL_ERROR.format(error=f"{type(error).__name__}: {error}"), None
+        return ERROR, GRADER_FAULT.format(error=f"{type(error).__name__}: {error}"), None
     return PASSED, "", None
 
 
@@ -300,9 +298,7 @@ def _load_matplotlib_meanwhile() -> None:
     """Import matplotlib for the plots in a thread, while the tests wait on the sandbox, rather than after them;
     only the first grading of a process pays the import."""
     if "matplotlib.backends.backend_agg" not in sys.modules:
-        from autograder.report import plots
-
-        threading.Thread(target=plots.load_matplotlib, daemon=True).start()
+        threading.Thread(target=load_matplotlib, daemon=True).start()
 
 
 def _single_threaded_torch() -> None:

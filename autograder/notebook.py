@@ -25,7 +25,7 @@ import warnings
 from pathlib import Path
 
 from autograder.assignments import Assignment, AssignmentError, course_root, list_assignments, load_assignment
-from autograder.feedback import counted
+from autograder.feedback import GRADER_FAULT, counted
 from autograder.grading import GradingError, grade, start_sandbox
 from autograder.report import PASSED, Report, text
 from autograder.report.safe import html_text, shown
@@ -38,7 +38,6 @@ WHICH_ASSIGNMENT = ("check() cannot tell which assignment this notebook is for: 
 NO_ASSIGNMENTS = "check() found no assignment in the course at {course}."
 UNKNOWN_FUNCTION = "{assignment} grades no function {name!r}{hint}; its graded functions are {functions}."
 CLOSE_NAME = " (did you mean {close!r}?)"
-CHECK_FAILED = "check() could not grade, not because of your code: {error}"
 SUBMISSION = "the cells this kernel ran"
 CELLS_NOTE = "Graded the {cells} this kernel ran, in the order it ran them: cell n is the one Jupyter marks [n]."
 STYLE = ("<style>.grade-check td{vertical-align:top;text-align:left}.grade-check .lost{color:#b00020}"
@@ -190,7 +189,7 @@ def _grade(definition: Assignment, path: Path) -> Report:
         return grade(definition, path, sandbox=sandbox)
     except GradingError as error:
         _sandboxes.pop(course, None)
-        raise CheckError(CHECK_FAILED.format(error=error)) from None
+        raise CheckError(GRADER_FAULT.format(error=error)) from None
     finally:
         torch.set_num_threads(threads)
 

@@ -9,6 +9,7 @@ landscape), and a note saying what the reader sees. Numbers are kept to SIGNIFIC
 eye tells apart, so a report with plots stays small on disk; a value that is not finite is kept as NaN, which
 draws as a gap, and said in the caption.
 """
+import importlib
 import math
 from dataclasses import dataclass
 
@@ -20,6 +21,8 @@ LINE, POINTS, PATH, BAND, BARS, HISTOGRAM = "line", "points", "path", "band", "b
 KINDS = (LINE, POINTS, PATH, BAND, BARS, HISTOGRAM)
 SIGNIFICANT = 7
 MAX_POINTS = 20_000  # values in one series: a plot is read by eye, and a report is stored per student
+# What drawing needs (Agg: savefig's), here so grading can preload it without importing the report's renderers.
+MATPLOTLIB_MODULES = ("matplotlib.figure", "matplotlib.ticker", "matplotlib.backends.backend_agg")
 
 
 @dataclass(frozen=True)
@@ -123,6 +126,12 @@ def surface(label: str, x, y, z, log: bool = True) -> Surface:
     if len(rows) != len(values(y)) or any(len(row) != len(values(x)) for row in rows):
         raise ValueError("a surface needs one row of z per y, each with one value per x")
     return Surface(label, values(x), values(y), rows, log)
+
+
+def load_matplotlib() -> None:
+    """Import what drawing needs (about half a second, once per process), e.g. in a thread while tests run."""
+    for module in MATPLOTLIB_MODULES:
+        importlib.import_module(module)
 
 
 def values(numbers) -> tuple[float, ...]:

@@ -11,9 +11,10 @@ import pytest
 
 from autograder.exporters.grades import (BAD_ID_COLUMN, CANVAS_COLUMNS, POINTS_POSSIBLE, write_canvas_csv,
                                          write_grades_csv)
+from autograder.exporters.summary import FILES_FOLDER, HISTOGRAM, MISTAKE_LINE, PASS_RATES, write_summary
+from autograder.feedback import GRADER_FAULT
 from autograder.report import ERROR, FAILED, PASSED, Report
 from autograder.report import TestResult as Result  # as TestResult, pytest would try to collect it
-from autograder.report.summary import FILES_FOLDER, HISTOGRAM, MISTAKE_LINE, PASS_RATES, write_summary
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 ZEROES = "dropout: zeroes a fraction p of the elements for p = 0.1, 0.5 and 0.8"
@@ -140,14 +141,14 @@ def test_summary_keeps_the_ten_most_frequent_mistakes(tmp_path):
 
 def test_summary_gives_mean_median_pass_rates_and_who_could_not_be_graded(graded, tmp_path):
     crashed = Report("assignment2", "Regularization", "eve.py",
-                     (Result("dropout: graded", 0.0, 0.0, ERROR, "Internal grading error: boom", False, 1),))
+                     (Result("dropout: graded", 0.0, 0.0, ERROR, GRADER_FAULT.format(error="boom"), False, 1),))
     markdown, page = write_summary(graded + [("eve", crashed)], "Regularization", tmp_path)
     text = markdown.read_text()
     assert "5 submissions graded; mean score 1.6 of 6.5, median 0. 2 could not be graded: see the end." in text
     assert f"| 1 | {ZEROES} | 1 of 4 | 25% |" in text
     # | would split the cell, <all> would be read as an HTML tag
     assert "| 3 | l1_penalty: sums \\|p\\| over \\<all\\> parameters | 2 of 4 | 50% |" in text
-    assert text.endswith(f"## Could not be graded\n\n- dave: {NOT_LOADED}\n- eve: Internal grading error: boom\n")
+    assert text.endswith(f"## Could not be graded\n\n- dave: {NOT_LOADED}\n- eve: {GRADER_FAULT.format(error='boom')}\n")
     assert f"<li>dave: {html.escape(NOT_LOADED)}</li>" in page.read_text()
     assert '<td class="number">1 of 4</td>' in page.read_text()
 

@@ -4,7 +4,7 @@ The student's module-level code runs in the child's own process, so every byte t
 The attacks are performed for real: hostile submissions (hostile/channel_*.py) rewrite the child's encoder from
 module-level code, and a fake child writes forged frames straight to the grader's socket. Whatever arrives, the
 student loses the points of the call that got it, with a sentence; the grader never crashes, never reports an
-"Internal grading error" and never parses more than the caps allow.
+sentence blaming itself (feedback.GRADER_FAULT) and never parses more than the caps allow.
 """
 import re
 import socket

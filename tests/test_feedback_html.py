@@ -19,12 +19,13 @@ import pytest
 import torch
 
 from autograder.assignments import list_assignments, load_assignment
-from autograder.checks.plots import (INTERNAL_PLOT_ERROR, PLOTS_FILE, Declaration, declarations, draw, number,
-                                     numbers)
-from autograder.feedback import StudentFault
+from autograder.checks.plots import PLOTS_FILE, Declaration, declarations, draw, number, numbers
+from autograder.feedback import GRADER_FAULT, StudentFault
 from autograder.grading import GradingError, TestSuite
 
 from autograder.exporters.grades import write_grades_csv
+from autograder.exporters.summary import (PASSING_FEW, PASSING_MOST, histogram_figure, pass_rates_figure,
+                                          write_summary)
 from autograder.plotdata import (EXPECTED, REFERENCE, STUDENT, Plot, Series, band, bars, histogram, line, path,
                                  points, surface, values)
 from autograder.report import ERROR, FAILED, GRADED, NOT_GRADED, PASSED, Report
@@ -32,8 +33,6 @@ from autograder.report import TestResult as Result  # as TestResult, pytest woul
 from autograder.report import html as feedback_page
 from autograder.report import plots as drawing
 from autograder.report.safe import inert
-from autograder.report.summary import (PASSING_FEW, PASSING_MOST, histogram_figure, pass_rates_figure,
-                                       write_summary)
 from autograder.report.text import HIDDEN_UNTIL_PUBLISHED
 from conftest import PROJECT
 
@@ -254,8 +253,7 @@ def test_a_plot_the_grader_cannot_draw_leaves_the_rest_of_the_page_whole():
     odd = Plot("dropout", "a kind nobody draws", series=(Series("yours", "pie", STUDENT, (0.0,), (1.0,)),))
     parsed = strict(feedback_page.render(sample_report(plots=(odd, *dropout_plots()[:1]))))
     assert len(embedded_pngs(parsed)) == 1
-    assert "Not drawn: the grader could not draw it, not a fault of your code (KeyError: 'pie')." in "".join(
-        parsed.text)
+    assert "Not drawn: " + GRADER_FAULT.format(error="KeyError: 'pie'") in "".join(parsed.text)
 
 
 def test_a_submission_that_could_not_be_graded_says_so_at_the_top():
@@ -455,7 +453,7 @@ def test_a_declaration_gets_its_title_and_function_and_a_fault_of_its_own_reads_
     def broken(student, reference):
         return {}["missing"]
     problem = draw(Declaration(("dropout",), "t", broken, ("student", "reference")), "dropout", None, None)[0].problem
-    assert problem == INTERNAL_PLOT_ERROR.format(error="KeyError: 'missing'")
+    assert problem == GRADER_FAULT.format(error="KeyError: 'missing'")
 
 
 def test_numbers_accept_what_a_student_may_return_and_name_the_call_otherwise():

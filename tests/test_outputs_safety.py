@@ -24,13 +24,14 @@ import pytest
 from click.testing import CliRunner
 
 from autograder.assignments import COURSE_VARIABLE, load_assignment
+from autograder.feedback import GRADER_FAULT
 from autograder.grading import list_tests
 from autograder.report import FAILED, Report
 from autograder.report import TestResult as Result  # as TestResult, pytest would try to collect it
 from autograder.report.safe import (MAX_NAME, MAX_NOTES, MAX_SENTENCE, NOTES_CUT, code, csv_cell, html_text, inert,
                                     markdown, shown)
 from autograder.report.text import HIDDEN_UNTIL_PUBLISHED
-from cli import EXIT_GRADER, EXIT_USAGE, GRADER_FAILED, grade
+from cli import EXIT_GRADER, EXIT_USAGE, NO_TEST_RAN, grade
 from conftest import PROJECT, SUBMISSIONS
 
 HOSTILE = SUBMISSIONS / "assignment2" / "hostile"
@@ -206,7 +207,7 @@ def test_a_grader_error_exits_3_and_still_lists_the_tests_at_zero(course, tmp_pa
     assert "could not be collected" in result.stderr  # the instructor's detail, on the terminal only
     document = json.loads(results.read_text())
     assert len(document["tests"]) == len(PUBLIC) and document["score"] == 0  # the public tests: the hidden broke
-    assert {test["output"] for test in document["tests"]} == {GRADER_FAILED}
+    assert {test["output"] for test in document["tests"]} == {GRADER_FAULT.format(error=NO_TEST_RAN)}
     assert str(broken) not in results.read_text() and "test_regularization.py" not in results.read_text()
 
 

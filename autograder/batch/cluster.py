@@ -25,6 +25,7 @@ from pathlib import Path
 
 from autograder.assignments import Assignment, load_assignment
 from autograder.batch.discover import BatchInputError, Entry
+from autograder.feedback import GRADER_FAULT
 from autograder.grading import GradingError
 from autograder.plotdata import PLOTS_FAILING
 from autograder.report import ERROR, Report
@@ -35,7 +36,6 @@ CONNECT_SECONDS = 30
 NO_DASK = ("--cluster needs dask.distributed, which is not installed here: pip install 'dl-autograder[cluster]' "
            "(and the same on the cluster's workers).")
 NO_SCHEDULER = "Could not reach the Dask scheduler at {address}: {error}"
-WORKER_ERROR = "Internal grading error on a cluster worker, not a fault of the submission: {type}: {error}"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -203,7 +203,7 @@ def _report_of(future, assignment: Assignment, entry: Entry, listing) -> Report:
     error = future.exception()
     if isinstance(error, GradingError):  # the suite itself is broken: no student can be graded
         raise error
-    text = WORKER_ERROR.format(type=type(error).__name__, error=error)
+    text = GRADER_FAULT.format(error=f"{type(error).__name__} on a cluster worker: {error}")
     return Report.ungraded(assignment.name, assignment.title, entry.origin, listing(), text, ERROR)
 
 

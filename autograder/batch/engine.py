@@ -24,7 +24,6 @@ the worker inherited, so nothing secret of the instructor's environment goes in.
 import contextlib
 import dataclasses
 import hashlib
-import importlib
 import json
 import multiprocessing
 import os
@@ -41,8 +40,9 @@ from pathlib import Path
 from autograder.assignments import Assignment, load_assignment
 from autograder.batch.discover import BatchInputError, Entry, discover
 from autograder.exporters import write_atomically
+from autograder.feedback import GRADER_FAULT
 from autograder.grading import GradingError
-from autograder.plotdata import PLOTS_FAILING
+from autograder.plotdata import PLOTS_FAILING, load_matplotlib
 from autograder.report import ERROR, Report
 from autograder.sandbox import layers
 from autograder.sandbox.environment import grader_environment
@@ -54,7 +54,6 @@ STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 REACHABLE = 0o711  # children dropped to their own uid must pass through to their scratch, never list it
 OUT_INSIDE = ("--out {out} is inside the submissions folder {submissions}, where it would be taken for a student; "
               "choose a folder outside it.")
-GRADING_ERROR = "Internal grading error, not a fault of the submission: {type}: {error}"
 
 
 @dataclass(frozen=True)
@@ -81,7 +80,7 @@ def run_batch(assignment: Assignment, submissions: Path, out: Path, jobs: int = 
     grades.csv, its Canvas twin and the summary; `plots` says whose plots each student's feedback.html shows
     (plotdata.PLOT_CHOICES)."""
     from autograder.exporters.grades import write_canvas_csv, write_grades_csv
-    from autograder.report.summary import write_summary
+    from autograder.exporters.summary import write_summary
 
     if out.resolve().is_relative_to(submissions.resolve()):
         raise BatchInputError(OUT_INSIDE.format(out=out, submissions=submissions))
@@ -276,7 +275,7 @@ def _import_charts_meanwhile() -> None:
 
     Started only once the workers are, so that no thread reads the environment while _environment swaps it.
     """
-    threading.Thread(target=importlib.import_module, args=("matplotlib.figure",), daemon=True).start()
+    threading.Thread(target=load_matplotlib, daemon=True).start()
 
 
 def _kill_workers() -> None:
@@ -305,7 +304,7 @@ def _error_report(assignment: Assignment, entry: Entry, error: BaseException) ->
     """Every test listed at 0 as a grading error (rare: it imports the tests here, in the coordinator)."""
     from autograder.grading import list_tests
 
-    text = GRADING_ERROR.format(type=type(error).__name__, error=error)
+    text = GRADER_FAULT.format(error=f"{type(error).__name__}: {error}")
     return Report.ungraded(assignment.name, assignment.title, entry.origin, list_tests(assignment), text, ERROR)
 
 
@@ -356,14 +355,11 @@ def _problem_report(assignment: Assignment, entry: Entry, started: float) -> Rep
 
 
 def _store(out: Path, entry: Entry, fingerprint: str, report: Report) -> None:
-    """Write the student's files, grade.json last, each atomically."""
-    from autograder.exporters.gradescope import write_results
-    from autograder.report import html, markdown
+    """Write the student's feedback folder, then grade.json, each atomically: grade.json says the folder is done."""
+    from autograder.exporters.feedback_folder import write_feedback_folder
 
     folder = out / entry.student
-    write_results(report, folder / "results.json")
-    write_atomically(folder / "feedback.md", markdown.render(report))
-    write_atomically(folder / "feedback.html", html.render(report))
+    write_feedback_folder(report, folder)
     stored = {"student": entry.student, "origin": entry.origin, "hash": content_hash(entry), "suite": fingerprint,
               "report": report.to_dict()}
     write_atomically(folder / GRADE_FILE, json.dumps(stored, indent=1) + "\n")

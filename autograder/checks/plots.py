@@ -27,7 +27,7 @@ from typing import Callable
 
 import numpy as np
 
-from autograder.feedback import StudentFault, describe
+from autograder.feedback import GRADER_FAULT, StudentFault, describe
 from autograder.plotdata import (BAND, BARS, EXPECTED, HISTOGRAM, LINE, PATH, POINTS, REFERENCE, STUDENT, Plot,
                                  Series, Surface, band, bars, histogram, line, path, points, surface, values)
 from autograder.sandbox.remote import RaisedError
@@ -40,7 +40,6 @@ REFERENCE_ABSENT = "The reference solution is not here, so {what} is shown witho
 NOT_NUMBERS = "{call} returned {value}; expected {expected}."
 NOT_FINITE_FROM = "{what} is not finite (NaN or infinite) from step {step} on, where its path ends."
 OFF_THE_MAP = "{what} leaves the drawn area at step {step}."
-INTERNAL_PLOT_ERROR = "Internal error while drawing this plot, not a fault of your code: {error}"
 UNKNOWN_ARGUMENT = "{plot} in {file} takes {name!r}; a plot may take only {arguments}"
 UNKNOWN_FUNCTION = "{plot} in {file} shows {name!r}, which is not a graded name of the assignment"
 
@@ -104,7 +103,7 @@ def draw(declaration: Declaration, function: str, student, reference) -> list[Pl
         return [Plot(function=function, title=title, problem=str(fault))]
     except Exception as error:  # noqa: BLE001 -- a plot must never cost a grade; its fault is the grader's
         return [Plot(function=function, title=title,
-                     problem=INTERNAL_PLOT_ERROR.format(error=f"{type(error).__name__}: {error}"))]
+                     problem=GRADER_FAULT.format(error=f"{type(error).__name__}: {error}"))]
     made = [made] if isinstance(made, Plot) else list(made)
     return [dataclasses.replace(plot, function=function, title=plot.title or title) for plot in made]
 

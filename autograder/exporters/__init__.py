@@ -1,4 +1,7 @@
-"""Files a report becomes: results.json for an LMS, Markdown feedback for the student."""
+"""Files a report becomes: results.json for an LMS, feedback for the student, CSVs and a summary for the class.
+
+Each module here writes files from reports; `autograder.report` renders in memory and never imports this package.
+"""
 import os
 import tempfile
 from pathlib import Path

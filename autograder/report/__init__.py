@@ -1,12 +1,32 @@
 """What a grading run found: one result per test, and what the student should know besides."""
 import dataclasses
+import enum
 from dataclasses import dataclass
 
 from autograder.plotdata import Plot
 
-PASSED, FAILED, ERROR = "passed", "failed", "error"
 GRADED = "graded"
 NOT_GRADED = "could not be graded: {reason}"
+
+
+class Status(str, enum.Enum):
+    """How a test ended: passed, failed (the student lost its points) or error (the grader itself failed).
+
+    A str whose every printing is its value, as the bare strings it replaces were, so results.json, grade.json
+    and each page keep their words (Python 3.10 has no StrEnum; 3.11 would print `Status.PASSED` in f-strings).
+    """
+    PASSED = "passed"
+    FAILED = "failed"
+    ERROR = "error"
+
+    def __str__(self) -> str:
+        return self.value
+
+    def __format__(self, spec: str) -> str:
+        return format(self.value, spec)
+
+
+PASSED, FAILED, ERROR = Status.PASSED, Status.FAILED, Status.ERROR
 
 
 @dataclass(frozen=True)
@@ -14,11 +34,14 @@ class TestResult:
     name: str            # "<function or class>: <what it checks>"
     score: float
     max_score: float
-    status: str          # PASSED, FAILED, or ERROR for a fault of the grader itself
+    status: Status       # PASSED, FAILED, or ERROR for a fault of the grader itself
     feedback: str        # the sentence for a lost point; empty when passed
     hidden: bool         # from the instructor's hidden suite rather than the public tests
     number: int
     mistake: str | None = None  # the known mistake the failure matched, for class-wide counts
+
+    def __post_init__(self):
+        object.__setattr__(self, "status", Status(self.status))  # "passed" read back from JSON; a typo raises
 
     @property
     def function(self) -> str:
@@ -70,21 +93,26 @@ class Report:
         return GRADED if reason is None else NOT_GRADED.format(reason=reason)
 
     def to_dict(self) -> dict:
-        """Plain data for JSON, e.g. to keep a batch's results on disk."""
-        return dataclasses.asdict(self)
+        """Plain data for JSON, e.g. to keep a batch's results on disk: each status as its value."""
+        return dataclasses.asdict(self, dict_factory=_plain)
 
     @classmethod
     def ungraded(cls, assignment: str, title: str, submission: str, tests, sentence: str,
-                 status: str = FAILED) -> "Report":
+                 status: Status = FAILED) -> "Report":
         """Every test in `tests` at 0 with `sentence`: why the submission could not be graded (a note if no test)."""
         results = tuple(dataclasses.replace(test, score=0.0, status=status, feedback=sentence) for test in tests)
         return cls(assignment, title, submission, results, notes=() if results else (sentence,))
 
     @classmethod
     def from_dict(cls, data: dict) -> "Report":
-        """Rebuild a report written by to_dict."""
+        """Rebuild a report written by to_dict, each status a Status again."""
         fields = {**data, "results": tuple(TestResult(**result) for result in data["results"]),
                   "notes": tuple(data["notes"]), "layers": tuple(data["layers"]),
                   "hidden_not_run": tuple(data["hidden_not_run"]),
                   "plots": tuple(Plot.from_dict(plot) for plot in data.get("plots", ()))}
         return cls(**fields)
+
+
+def _plain(items: list[tuple[str, object]]) -> dict:
+    """Make a dict of a dataclass's fields with each Status as its value, so JSON holds no enum."""
+    return {key: value.value if isinstance(value, Status) else value for key, value in items}

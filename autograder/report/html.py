@@ -18,7 +18,7 @@ import base64
 import dataclasses
 from collections import Counter
 
-from autograder.feedback import counted
+from autograder.feedback import GRADER_FAULT, counted
 from autograder.report import ERROR, FAILED, PASSED, Report, TestResult
 from autograder.report import plots as drawing
 from autograder.report.safe import html_text, shown
@@ -33,7 +33,6 @@ NOT_GRADED = "This submission could not be graded: {reason}"
 ALL_PASSED = "Passed: all {tests}."
 TESTS_PASSED = "{passed} of {total} passed"
 NOT_DRAWN = "Not drawn: {reason}"
-DRAWING_FAILED = "the grader could not draw it, not a fault of your code ({error})."
 MISTAKE_LINE = "{function}: {mistake}"
 SANDBOX_LINE = "Your code ran in a sandbox: {layers}."
 HIDDEN_TAG = "hidden"
@@ -171,7 +170,7 @@ def _figure(plot) -> str:
     try:
         picture = drawing.png(plot) if plot.drawn else b""
     except Exception as error:  # noqa: BLE001 -- a plot must never cost the page it is on
-        reason = DRAWING_FAILED.format(error=f"{type(error).__name__}: {error}")
+        reason = GRADER_FAULT.format(error=f"{type(error).__name__}: {error}")
         picture, plot = b"", dataclasses.replace(plot, problem=reason)
     if not plot.drawn:
         return (f'<p class="missing"><strong>{html_text(plot.title)}</strong>. '

@@ -2,13 +2,12 @@
 
     Plot --figure()--> Figure (one Axes; each series one artist labelled as in the legend) --png()--> bytes
 
-Figures are made without pyplot, as summary.py makes its charts: savefig renders with Agg, so drawing needs no
+Figures are made without pyplot, as exporters/summary.py makes its charts: savefig renders with Agg, so drawing needs no
 display and changes no global backend. Colours follow a series' group and styles its role: the student's
 solid, light and filled, the reference's or expected values dark, dashed and drawn on top, so that where the
 two agree the dashes lie on the student's line. A surface (a loss landscape) is drawn as grey contour lines under the
 series and sets the axes' limits, so a path that runs off to infinity leaves the frame instead of squashing it.
 """
-import importlib
 import io
 import math
 
@@ -77,12 +76,6 @@ def figure(plot: Plot):
         shown.legend(handles, labels, loc="lower center", ncols=_legend_shape(plot)[1], fontsize=8, frameon=False,
                      borderaxespad=0.3)
     return shown
-
-
-def load_matplotlib() -> None:
-    """Import what drawing needs (about half a second, once per process), e.g. in a thread while tests run."""
-    for module in ("matplotlib.figure", "matplotlib.ticker", "matplotlib.backends.backend_agg"):  # Agg: savefig's
-        importlib.import_module(module)
 
 
 def png(plot: Plot) -> bytes:

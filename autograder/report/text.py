@@ -3,11 +3,11 @@ import shutil
 import textwrap
 
 from autograder.feedback import counted
-from autograder.report import PASSED, Report
+from autograder.report import ERROR, FAILED, PASSED, Report
 from autograder.report.safe import inert, shown
 
-MARKS = {"passed": "✓", "failed": "✗", "error": "!"}
-PLAIN_MARKS = {"passed": "ok", "failed": "XX", "error": "!!"}
+MARKS = {PASSED: "✓", FAILED: "✗", ERROR: "!"}
+PLAIN_MARKS = {PASSED: "ok", FAILED: "XX", ERROR: "!!"}
 HIDDEN_NOT_RUN = "Not shown here: {tests} ({points}), which your instructor runs when grading."
 HIDDEN_UNTIL_PUBLISHED = ("Also graded: {tests} ({points}), whose results show once your instructor publishes the "
                           "grades.")

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from autograder.assignments import Assignment
 from autograder.exporters.gradescope import DEFAULT_HIDDEN_VISIBILITY, HIDDEN_VISIBILITIES
+from autograder.feedback import GRADER_FAULT
 from autograder.shipping import ShippingError
 from autograder.shipping.leaks import course_files, course_secrets, refuse_leaks
 from autograder.shipping.wheel import build_wheel
@@ -34,9 +35,8 @@ COURSE = "course"
 NO_REFERENCE = "{name} has no reference in {folder}: a Gradescope autograder runs the hidden tests, so it needs them."
 BAD_VISIBILITY = "The hidden tests' visibility is {value!r}; Gradescope's are {allowed}."
 # What a student reads when even the grader could not start: no test ran, so no test is listed.
-NOT_STARTED = {"score": 0, "output": "The autograder could not start, not because of your submission; your instructor "
-               "can see why in its log and will grade it again.", "output_format": "md", "visibility": "visible",
-               "stdout_visibility": "hidden", "tests": []}
+NOT_STARTED = {"score": 0, "output": GRADER_FAULT.format(error="the autograder could not start (its log says why)."),
+               "output_format": "md", "visibility": "visible", "stdout_visibility": "hidden", "tests": []}
 
 SETUP = """#!/usr/bin/env bash
 # Gradescope runs this once, as root, when it builds the autograder's image (Ubuntu 22.04, Python 3.10).

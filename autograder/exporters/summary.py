@@ -24,6 +24,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from autograder.exporters import write_atomically
+from autograder.exporters.feedback_folder import HTML_FILE, MARKDOWN_FILE
 from autograder.exporters.grades import ordered_test_names
 from autograder.feedback import counted
 from autograder.report import PASSED, Report
@@ -37,7 +38,7 @@ LABEL_WIDTH = 70  # characters of a test name beside its bar
 BAR_COLOR, FAIL_COLOR = "#3b75af", "#c44e52"  # a test most of the class fails stands out in red
 
 FEEDBACK_LINK = "feedback"
-FEEDBACK_FILES = {"markdown": "feedback.md", "html": "feedback.html"}  # beside each summary, in the student's folder
+FEEDBACK_FILES = {"markdown": MARKDOWN_FILE, "html": HTML_FILE}  # beside each summary, in the student's folder
 MEAN, MEDIAN = "mean {value}", "median {value}"
 PASSING_MOST, PASSING_FEW = "passed by at least half", "passed by fewer than half"
 GRADED = "{count} graded; mean score {mean} of {max_score}, median {median}."
