@@ -8,11 +8,13 @@ import torch
 import torch.nn as nn
 
 from autograder.checks import (StudentFault, describe, expect_close, expect_fraction, expect_raises, expect_that,
-                               graded, probes, seed_everything)
+                               expect_unchanged, graded, seed_everything)
 
 SEED = 2021
 TUTORIAL_L1, TUTORIAL_L2 = 48.445133209228516, 7.328375816345215  # of nn.Linear(20, 20) after set_seed(2021)
 SAMPLE = 20_000
+IN_PLACE = ("x was modified in place (an operation ending in _ such as mul_, or an assignment into x[...]); compute a "
+            "new tensor instead")
 KEEPS_WITH_P = "the mask keeps each element with probability p instead of dropping it with probability p"
 NOT_RESCALED = "the survivors were not scaled by 1/(1-p), so the expected activation shrinks to (1-p)*x"
 SWAPPED = "lambda1 and lambda2 are swapped; lambda1 weighs the L1 penalty and lambda2 the L2 penalty"
@@ -95,11 +97,7 @@ def test_dropout_rejects_bad_p(student):
 
 @graded("dropout: leaves x as it was after dropout(x, 0.5)", core=False)
 def test_dropout_not_in_place(student):
-    x = positive(64)
-    answer = student.run(probes.arguments_after, student.dropout, x, 0.5, seed=SEED, label="dropout(x, p=0.5)")
-    expect_close(answer["arguments"][0], x, call="x after dropout(x, p=0.5) (it must stay as it was)",
-                 mistakes=[("x was modified in place (an operation ending in _ such as mul_, or an assignment "
-                            "into x[...]); compute a new tensor instead", answer["value"])])
+    expect_unchanged(student, student.dropout, positive(64), 0.5, names=("x",), seed=SEED, mistake=IN_PLACE)
 
 
 @graded("dropout: two calls on the same x drop different elements", core=False)

@@ -7,7 +7,7 @@ import numpy as np
 
 import torch
 
-from autograder.checks import describe, expect_equal, expect_raises, expect_that, graded, probes
+from autograder.checks import describe, expect_equal, expect_raises, expect_that, expect_unchanged, graded
 
 SEED = 2021
 ROUNDED = ("a part has one row more than int(n * proportion) where n * proportion is not whole: its size was rounded "
@@ -132,13 +132,11 @@ def test_same_seed_same_split(student):
 
 @graded("train_test_split: leaves fakedata and fakelabels as they were", core=False)
 def test_inputs_unchanged(student):
-    call = "train_test_split(fakedata, fakelabels, train_prop=0.8, seed=2021)"
-    after = student.run(probes.arguments_after, student.train_test_split, FAKEDATA, FAKELABELS, 0.8, SEED,
-                        label=call)["arguments"]
-    for name, before, later in (("fakedata", FAKEDATA, after[0]), ("fakelabels", FAKELABELS, after[1])):
-        expect_that(np.array_equal(before, later), f"{call} changed {name}; expected it unchanged.",
-                    mistake="the input was shuffled in place (np.random.shuffle(data), data[:] = ..., or an in-place "
-                            "torch operation); index the input with the chosen indices instead, which makes new arrays")
+    expect_unchanged(student, student.train_test_split, FAKEDATA, FAKELABELS, 0.8, SEED,
+                     names=("fakedata", "fakelabels"), call="train_test_split(fakedata, fakelabels, train_prop=0.8, "
+                                                             "seed=2021)",
+                     mistake="the input was shuffled in place (np.random.shuffle(data), data[:] = ..., or an in-place "
+                             "torch operation); index the input with the chosen indices instead, which makes new arrays")
 
 
 @graded("train_test_split: a tensor in gives tensors out", core=False)

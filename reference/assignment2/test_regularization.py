@@ -9,10 +9,10 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from autograder.checks import (Mistake, binomial_interval, call_seeded, expect_close, expect_fraction,
-                               expect_gradient, expect_raises, expect_that, graded, mismatch, probed_each, probes,
-                               results_of, seed_everything)
-from autograder.feedback import StudentFault, describe, describe_call
+from autograder.checks import (Mistake, StudentFault, binomial_interval, call_seeded, describe, describe_call,
+                               expect_close, expect_fraction, expect_gradient, expect_in_graph, expect_raises,
+                               expect_that, expect_unchanged, graded, mismatch, probed_each, probes, results_of,
+                               seed_everything)
 
 SEED = 2021
 SAMPLE = 50_000  # elements per statistical check: bounds within 1% of p, and a 200 kB transfer
@@ -111,9 +111,7 @@ def _penalty_in_graph(student, name):
         expect_that(isinstance(got, torch.Tensor), f"{call} returned {describe(got)}; expected a 0-dim torch.Tensor.")
         expect_that(got.dim() == 0, f"{call} returned a tensor of shape {tuple(got.shape)}; expected a 0-dim tensor "
                                     f"(a single number: sum over every parameter and every element).")
-        expect_that(got.child_grad_fn is not None,
-                    f"{call} returned a tensor that is not connected to the model's parameters (no grad_fn); "
-                    f"build it from the parameters without .item(), .detach(), .data or torch.tensor(...).")
+        expect_in_graph(got, call=call, inputs="the model's parameters")
 
 
 def _penalty_gradient(student, name):
@@ -177,6 +175,8 @@ def _positive_input(shape, dtype, seed):
     return (torch.rand(shape, generator=generator, dtype=torch.float64) + 0.5).to(dtype)
 
 
+IN_PLACE = ("x was modified in place (an operation ending in _ such as mul_, or an assignment into x[...]); compute a "
+            "new tensor instead")
 KEEPS_WITH_P = "the mask keeps each element with probability p instead of dropping it with probability p"
 NOT_RESCALED = "the survivors were not scaled by 1/(1-p), so the expected activation shrinks to (1-p)*x"
 
@@ -252,12 +252,8 @@ def test_dropout_rejects_bad_probability(student):
 
 @graded("dropout: does not modify x in place", points=2, core=False)
 def test_dropout_not_in_place(student):
-    x = positive_input((64, 32))
-    answer = student.run(probes.arguments_after, student.dropout, x, 0.5, seed=SEED,
-                         label=describe_call("dropout", (x, 0.5)))
-    expect_close(answer["arguments"][0], x, call="x after dropout(x, p=0.5) (it must stay as it was)",
-                 mistakes=[("x was modified in place (an operation ending in _ such as mul_, or an assignment "
-                            "into x[...]); compute a new tensor instead", answer["value"])])
+    expect_unchanged(student, student.dropout, positive_input((64, 32)), 0.5, names=("x",), seed=SEED,
+                     mistake=IN_PLACE)
 
 
 @graded("dropout: two calls draw different masks", points=2, core=False)
@@ -276,16 +272,17 @@ def test_dropout_fresh_masks(student):
 def test_dropout_gradient(student):
     p = 0.4
     x = positive_input((256, 16)).requires_grad_()
-    answer = student.run(probes.backward, student.dropout, x, p, seed=SEED, label=describe_call("dropout", (x, p)))
+    call = describe_call("dropout", (x, p))
+    answer = student.run(probes.backward, student.dropout, x, p, seed=SEED, label=call)
     expect_that(answer["gradients"] is not None,
-                "dropout(x, p=0.4) returned a result autograd cannot trace back to x; build it from x with tensor "
-                "operations (no .detach(), .numpy() or torch.tensor(...)).")
+                f"{call} returned a result autograd cannot trace back to x; build it from x with tensor operations "
+                f"(no .detach(), .numpy() or torch.tensor(...)).")
     out, (gradient,) = answer["value"], answer["gradients"]
     expect_that(isinstance(out, torch.Tensor) and bool((out != 0).any()),
-                f"dropout(x, p=0.4) returned {describe(out)}; expected about 60% of x to survive, with a gradient of "
+                f"{call} returned {describe(out)}; expected about {1 - p:.0%} of x to survive, with a gradient of "
                 f"1/(1-p) = {1 / (1 - p):.4g} for them.")
     mask = (out.detach() != 0).to(x.dtype)
-    expect_close(gradient, mask / (1 - p), call="the gradient of dropout(x, p=0.4).sum() with respect to x",
+    expect_close(gradient, mask / (1 - p), call=f"the gradient of {call}.sum() with respect to x",
                  mistakes=[(NOT_RESCALED, mask)])
 
 

@@ -11,9 +11,8 @@ import math
 import numpy as np
 import torch
 
-from autograder.checks import (StudentFault, calls_alike, counted, describe, expect_close, expect_fraction,
-                               expect_raises, expect_that, graded, probes, results_of)
-from autograder.sandbox.remote import RaisedError
+from autograder.checks import (StudentFault, calls_alike, counted, describe, expect_accepts, expect_fraction,
+                               expect_raises, expect_that, expect_unchanged, graded, results_of)
 
 SEED = 2021
 TRIALS = 800  # seeds per frequency check, sent in one batch: a correct fraction lies within about 0.1 of its p
@@ -256,11 +255,8 @@ def expect_inputs_unchanged(student, student_function, name, arguments):
     """Expect data and labels, numpy and torch, to be as they were after the call."""
     for kind in ("numpy", "torch"):
         data, labels = indexed(30, kind)
-        call = shown(name, 30, kind, **arguments)
-        answer = student.run(probes.arguments_after, student_function, data, labels, *arguments.values(), label=call)
-        for given, after, what in zip((data, labels), answer["arguments"], ("data", "labels")):
-            expect_close(after, given, call=f"{what} after {call} (it must stay as it was)",
-                         mistakes=[(IN_PLACE, after)])
+        expect_unchanged(student, student_function, data, labels, *arguments.values(), names=("data", "labels"),
+                         call=shown(name, 30, kind, **arguments), mistake=IN_PLACE)
 
 
 def expect_seeded(student_function, name, names, arguments):
@@ -533,14 +529,9 @@ def test_tdt_accepts_rounding(student):
     data, labels = indexed(n)
     for partitions in ((0.7, 0.2, 0.1), (0.56, 0.34, 0.1)):
         call = shown("train_dev_test_split", n, "numpy", partitions=partitions, seed=SEED)
-        try:
-            result = student.train_dev_test_split(data, labels, partitions, SEED)
-        except RaisedError as raised:
-            if "ValueError" not in raised.mro:
-                raise
-            raise StudentFault(
-                f"{raised} Expected a split: these partitions add up to {sum(partitions)!r} in floating point, which "
-                f"is 1 within 1e-9.", mistake=EXACT_SUM) from None
+        result = expect_accepts(ValueError, student.train_dev_test_split, data, labels, partitions, SEED,
+                                expected=f"a split: these partitions add up to {sum(partitions)!r} in floating point, "
+                                         f"which is 1 within 1e-9", mistake=EXACT_SUM)
         ids = split_ids(result, THREE_PARTS, n, call)
         n_train, n_dev = int(n * partitions[0]), int(n * partitions[1])
         rounded = [round(n * p) for p in partitions[:2]]
