@@ -9,8 +9,8 @@ import pytest
 import torch
 
 from autograder.checks import (RaisedError, StudentFault, expect_accepts, expect_close_or_own, expect_in_graph,
-                               expect_returns, expect_unchanged)
-from autograder.checks.calls import CHANGED, REFUSED
+                               expect_returns, expect_unchanged, row)
+from autograder.checks.calls import CHANGED, CHANGED_INSIDE, REFUSED
 from autograder.checks.gradients import NOT_IN_GRAPH
 from autograder.sandbox import messages
 from conftest import PROJECT
@@ -144,3 +144,18 @@ def test_close_or_own_accepts_the_students_own_route_only_when_it_proves_somethi
         raise StudentFault("loss(...) raised ValueError.")
     with pytest.raises(StudentFault, match="^train\\(\\) returned"):
         expect_close_or_own(np.array([1.0, 3.0]), np.array([1.0, 2.0]), call="train()", own=failing_own)
+
+
+def test_unchanged_shows_where_a_big_argument_changed():
+    x = torch.ones(100)
+    with pytest.raises(StudentFault) as failure:
+        expect_unchanged(FakeStudent(), labelled(scale_in_place, "scale"), x, 2.0, names=("x",))
+    assert str(failure.value) == CHANGED_INSIDE.format(
+        call="scale(a float32 tensor of shape (100,), 2.0)", argument="x", before="a float32 tensor of shape (100,)",
+        difference=" (100 of 100 values differ; first at index (0,): 2 instead of 1)")
+
+
+def test_a_row_of_a_table_has_its_own_name_points_and_role():
+    marked = row("sgd_step", name="sgd_step: matches torch", points=3, core=False)
+    assert marked.values == ("sgd_step",) and marked.id == "sgd_step"
+    assert [mark.kwargs for mark in marked.marks] == [{"name": "sgd_step: matches torch", "points": 3, "core": False}]

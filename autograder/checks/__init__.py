@@ -31,10 +31,19 @@ def graded(name: str, points: float = 1, core: bool = True):
     return pytest.mark.graded(name=name, points=points, core=core)
 
 
+def row(*values, name: str, points: float = 1, core: bool = True):
+    """One row of a table of tests (pytest.mark.parametrize) that has a name and points of its own, as a test
+    written out by hand would: a table then replaces tests that differ only in their values and their names.
+
+        @pytest.mark.parametrize("rule", [row("sgd_step", name="sgd_step: matches torch.optim.SGD", points=3), ...])
+    """
+    return pytest.param(*values, marks=graded(name, points, core), id=str(values[0]) if values else None)
+
+
 __all__ = [
     "Mistake", "RaisedError", "StudentFault", "accepted", "binomial_interval", "call_seeded", "calls_alike", "counted",
     "describe", "describe_call", "expect_accepts", "expect_close", "expect_close_or_own", "expect_equal",
     "expect_fraction", "expect_gradient", "expect_in_graph", "expect_raises", "expect_returns", "expect_same",
     "expect_that", "expect_unchanged", "graded", "mismatch", "numerical_gradient", "probed_each", "probes",
-    "results_of", "seed_everything",
+    "results_of", "row", "seed_everything",
 ]

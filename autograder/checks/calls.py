@@ -13,6 +13,7 @@ from autograder.sandbox.remote import RaisedError
 
 CHANGED = ("{call} changed its argument {argument}: it was {before} before the call and {after} after it; expected it "
            "unchanged.")
+CHANGED_INSIDE = "{call} changed its argument {argument}, {before}{difference}; expected it unchanged."  # a big one
 REFUSED = "{raised} Expected {expected}."
 OWN_FAULTS = (StudentFault, TypeError, ValueError, IndexError)  # the student's own functions failing or mis-shaped
 
@@ -29,10 +30,13 @@ def expect_unchanged(student, function, *args, names, call: str | None = None, m
     call = call or describe_call(function.label, args, kwargs)
     answer = student.run(probes.arguments_after, function, *args, seed=seed, label=call, **kwargs)
     for argument, before, after in zip(names, args, answer["arguments"]):
-        if mismatch(after, before, 0.0, 0.0) is not None:
-            raise StudentFault(CHANGED.format(call=call, argument=argument, before=describe(before),
-                                              after=describe(after)),
-                               mistake=mistake.format(argument=argument) if mistake else None)
+        difference = mismatch(after, before, 0.0, 0.0)
+        if difference is None:
+            continue
+        shown = {"call": call, "argument": argument, "before": describe(before), "after": describe(after)}
+        sentence = CHANGED_INSIDE if shown["before"] == shown["after"] and difference else CHANGED
+        raise StudentFault(sentence.format(**shown, difference=difference),
+                           mistake=mistake.format(argument=argument) if mistake else None)
     return answer["value"]
 
 

@@ -5,13 +5,14 @@ sandbox, `reference` is the solution beside this file.
 """
 import functools
 
+import pytest
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
 from autograder.checks import (Mistake, StudentFault, binomial_interval, call_seeded, describe, describe_call,
                                expect_close, expect_fraction, expect_gradient, expect_in_graph, expect_raises,
-                               expect_that, expect_unchanged, graded, mismatch, probed_each, probes, results_of,
+                               expect_that, expect_unchanged, graded, mismatch, probed_each, probes, results_of, row,
                                seed_everything)
 
 SEED = 2021
@@ -130,36 +131,31 @@ def _penalty_gradient(student, name):
                             call=f"{call} (expected {formula})")
 
 
-@graded("l1_reg: matches the reference on seeded models (Linear, Sequential with ReLU, Conv2d, no biases, "
-        "BatchNorm)", points=3)
-def test_l1_reg_matches_reference(student, reference):
-    _penalty_matches(student, reference, "l1_reg")
+MODELS_SHOWN = "Linear, Sequential with ReLU, Conv2d, no biases, BatchNorm"
 
 
-@graded("l1_reg: returns a 0-dim tensor that stays in the autograd graph", points=2)
-def test_l1_reg_in_graph(student):
-    _penalty_in_graph(student, "l1_reg")
+@pytest.mark.parametrize("name", [
+    row("l1_reg", name=f"l1_reg: matches the reference on seeded models ({MODELS_SHOWN})", points=3),
+    row("l2_reg", name=f"l2_reg: matches the reference on seeded models ({MODELS_SHOWN})", points=3),
+])
+def test_penalty_matches_reference(student, reference, name):
+    _penalty_matches(student, reference, name)
 
 
-@graded("l1_reg: its gradient with respect to every parameter is sign(w)", points=2)
-def test_l1_reg_gradient(student):
-    _penalty_gradient(student, "l1_reg")
+@pytest.mark.parametrize("name", [
+    row("l1_reg", name="l1_reg: returns a 0-dim tensor that stays in the autograd graph", points=2),
+    row("l2_reg", name="l2_reg: returns a 0-dim tensor that stays in the autograd graph", points=2),
+])
+def test_penalty_in_graph(student, name):
+    _penalty_in_graph(student, name)
 
 
-@graded("l2_reg: matches the reference on seeded models (Linear, Sequential with ReLU, Conv2d, no biases, "
-        "BatchNorm)", points=3)
-def test_l2_reg_matches_reference(student, reference):
-    _penalty_matches(student, reference, "l2_reg")
-
-
-@graded("l2_reg: returns a 0-dim tensor that stays in the autograd graph", points=2)
-def test_l2_reg_in_graph(student):
-    _penalty_in_graph(student, "l2_reg")
-
-
-@graded("l2_reg: its gradient with respect to every parameter is 2w", points=2)
-def test_l2_reg_gradient(student):
-    _penalty_gradient(student, "l2_reg")
+@pytest.mark.parametrize("name", [
+    row("l1_reg", name="l1_reg: its gradient with respect to every parameter is sign(w)", points=2),
+    row("l2_reg", name="l2_reg: its gradient with respect to every parameter is 2w", points=2),
+])
+def test_penalty_gradient(student, name):
+    _penalty_gradient(student, name)
 
 
 # ---------------------------------------------------------------------------------------------- dropout
@@ -272,8 +268,8 @@ def test_dropout_fresh_masks(student):
 def test_dropout_gradient(student):
     p = 0.4
     x = positive_input((256, 16)).requires_grad_()
-    call = describe_call("dropout", (x, p))
-    answer = student.run(probes.backward, student.dropout, x, p, seed=SEED, label=call)
+    call = f"dropout(x, p={p})"  # the sentences below speak of x
+    answer = student.run(probes.backward, student.dropout, x, p, seed=SEED, label=describe_call("dropout", (x, p)))
     expect_that(answer["gradients"] is not None,
                 f"{call} returned a result autograd cannot trace back to x; build it from x with tensor operations "
                 f"(no .detach(), .numpy() or torch.tensor(...)).")

@@ -21,8 +21,8 @@ import pytest
 import torch
 
 
-from autograder.checks import (Mistake, RaisedError, StudentFault, describe, describe_call, expect_unchanged, graded,
-                               mismatch, probes)
+from autograder.checks import (Mistake, RaisedError, StudentFault, describe, describe_call, expect_unchanged,
+                               mismatch, probes, row)
 
 STEPS = 100
 CHECKPOINTS = (1, 2, 3, 10, 100)
@@ -512,38 +512,37 @@ def expect_theta_paths(student, name: str, runs) -> None:
         expect_path(student, RULES[name], run, "theta")
 
 
-def row(name: str, test: str, points: float, core: bool = True, *values):
-    """One row of a table below: the rule's name (and any other values) with the name and points its test has."""
-    return pytest.param(name, *values, marks=graded(f"{name}: {test}", points=points, core=core), id=name)
-
-
 # ---------------------------------------------------------------------------------------------- the tables
 
 @pytest.mark.parametrize("name", [
-    row("sgd_step", "100 steps match torch.optim.SGD on seeded least-squares problems", 3),
-    row("momentum_step", "100 steps match torch.optim.SGD with momentum on seeded problems", 3),
-    row("adagrad_step", "100 steps match torch.optim.Adagrad on seeded least-squares problems", 3),
-    row("rmsprop_step", "100 steps match torch.optim.RMSprop on seeded least-squares problems", 3),
-    row("adam_step", "100 steps match torch.optim.Adam on seeded least-squares problems", 3),
+    row("sgd_step", name="sgd_step: 100 steps match torch.optim.SGD on seeded least-squares problems", points=3),
+    row("momentum_step", name="momentum_step: 100 steps match torch.optim.SGD with momentum on seeded problems",
+        points=3),
+    row("adagrad_step", name="adagrad_step: 100 steps match torch.optim.Adagrad on seeded least-squares problems",
+        points=3),
+    row("rmsprop_step", name="rmsprop_step: 100 steps match torch.optim.RMSprop on seeded least-squares problems",
+        points=3),
+    row("adam_step", name="adam_step: 100 steps match torch.optim.Adam on seeded least-squares problems", points=3),
 ])
 def test_path(student, name):
     expect_theta_paths(student, name, RUNS[name])
 
 
 @pytest.mark.parametrize("name", [
-    row("adagrad_step", "matches Adagrad with gradients around 1e-6, where eps matters", 2),
-    row("rmsprop_step", "matches RMSprop with gradients around 1e-6, where eps matters", 2),
-    row("adam_step", "matches Adam with gradients around 1e-6, where eps matters", 2),
+    row("adagrad_step", name="adagrad_step: matches Adagrad with gradients around 1e-6, where eps matters", points=2),
+    row("rmsprop_step", name="rmsprop_step: matches RMSprop with gradients around 1e-6, where eps matters", points=2),
+    row("adam_step", name="adam_step: matches Adam with gradients around 1e-6, where eps matters", points=2),
 ])
 def test_small_gradients(student, name):
     expect_theta_paths(student, name, [SMALL_RUNS[name]])
 
 
 @pytest.mark.parametrize("name", [
-    row("momentum_step", "returns the velocity v = mu*v + lr*grad (lr times torch's buffer)", 2),
-    row("adagrad_step", "returns g_sum, the running sum of squared gradients", 2),
-    row("rmsprop_step", "returns sq_avg, the moving average of squared gradients", 2),
-    row("adam_step", "returns m and v, not bias-corrected (torch's exp_avg and exp_avg_sq)", 2),
+    row("momentum_step", name="momentum_step: returns the velocity v = mu*v + lr*grad (lr times torch's buffer)",
+        points=2),
+    row("adagrad_step", name="adagrad_step: returns g_sum, the running sum of squared gradients", points=2),
+    row("rmsprop_step", name="rmsprop_step: returns sq_avg, the moving average of squared gradients", points=2),
+    row("adam_step", name="adam_step: returns m and v, not bias-corrected (torch's exp_avg and exp_avg_sq)", points=2),
 ])
 def test_state(student, name):
     rule = RULES[name]
@@ -552,27 +551,31 @@ def test_state(student, name):
             expect_path(student, rule, run, quantity)
 
 
-@pytest.mark.parametrize("name, wrong_defaults", [
-    row("momentum_step", "mu defaults to 0.9", 1, False, []),
-    row("adagrad_step", "lr and eps default to 0.01 and 1e-10", 1, False, [
-        ("eps defaults to 1e-10 here, as in torch.optim.Adagrad, not 1e-8", {"eps": 1e-8})]),
-    row("rmsprop_step", "lr, alpha and eps default to 0.01, 0.99 and 1e-8", 1, False, [
-        ("alpha defaults to 0.99, as in torch.optim.RMSprop, not 0.9 (Keras's rho)", {"alpha": 0.9}),
-        ("lr defaults to 0.01, as in torch.optim.RMSprop, not 0.001 (Keras's)", {"lr": 0.001})]),
-    row("adam_step", "lr, beta1, beta2 and eps default to 1e-3, 0.9, 0.999 and 1e-8", 1, False, [
-        ("eps defaults to 1e-8, as in torch.optim.Adam, not 1e-7 (Keras's)", {"eps": 1e-7}),
-        ("lr defaults to 1e-3, as in torch.optim.Adam, not 0.01", {"lr": 0.01})]),
-])
-def test_defaults(student, name, wrong_defaults):
-    expect_defaults(student, name, wrong_defaults)
+WRONG_DEFAULTS = {  # what a default taken from elsewhere gives, named
+    "adagrad_step": [("eps defaults to 1e-10 here, as in torch.optim.Adagrad, not 1e-8", {"eps": 1e-8})],
+    "rmsprop_step": [("alpha defaults to 0.99, as in torch.optim.RMSprop, not 0.9 (Keras's rho)", {"alpha": 0.9}),
+                     ("lr defaults to 0.01, as in torch.optim.RMSprop, not 0.001 (Keras's)", {"lr": 0.001})],
+    "adam_step": [("eps defaults to 1e-8, as in torch.optim.Adam, not 1e-7 (Keras's)", {"eps": 1e-7}),
+                  ("lr defaults to 1e-3, as in torch.optim.Adam, not 0.01", {"lr": 0.01})],
+}
 
 
 @pytest.mark.parametrize("name", [
-    row("sgd_step", "returns a new array and leaves theta and grad unchanged", 2, False),
-    row("momentum_step", "leaves theta, grad and velocity unchanged", 2, False),
-    row("adagrad_step", "leaves theta, grad and g_sum unchanged", 2, False),
-    row("rmsprop_step", "leaves theta, grad and sq_avg unchanged", 2, False),
-    row("adam_step", "leaves theta, grad, m and v unchanged", 2, False),
+    row("momentum_step", name="momentum_step: mu defaults to 0.9", core=False),
+    row("adagrad_step", name="adagrad_step: lr and eps default to 0.01 and 1e-10", core=False),
+    row("rmsprop_step", name="rmsprop_step: lr, alpha and eps default to 0.01, 0.99 and 1e-8", core=False),
+    row("adam_step", name="adam_step: lr, beta1, beta2 and eps default to 1e-3, 0.9, 0.999 and 1e-8", core=False),
+])
+def test_defaults(student, name):
+    expect_defaults(student, name, WRONG_DEFAULTS.get(name, ()))
+
+
+@pytest.mark.parametrize("name", [
+    row("sgd_step", name="sgd_step: returns a new array and leaves theta and grad unchanged", points=2, core=False),
+    row("momentum_step", name="momentum_step: leaves theta, grad and velocity unchanged", points=2, core=False),
+    row("adagrad_step", name="adagrad_step: leaves theta, grad and g_sum unchanged", points=2, core=False),
+    row("rmsprop_step", name="rmsprop_step: leaves theta, grad and sq_avg unchanged", points=2, core=False),
+    row("adam_step", name="adam_step: leaves theta, grad, m and v unchanged", points=2, core=False),
 ])
 def test_inputs_unchanged(student, name):
     rule = RULES[name]
