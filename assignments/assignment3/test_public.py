@@ -6,8 +6,8 @@ torch.optim, the returned state, the defaults); these catch the first mistakes.
 """
 import numpy as np
 
-from autograder.checks import (RaisedError, describe, expect_close, expect_returns, expect_that, expect_unchanged,
-                               graded, probes)
+from autograder.checks import (Mistake, RaisedError, describe, expect_close, expect_returns, expect_that,
+                               expect_unchanged, graded, probes)
 
 THETA, GRAD, ZEROS = np.array([1.0, 2.0]), np.array([0.5, -1.0]), np.zeros(2)
 TINY_GRAD = np.array([2e-6, -1e-6])  # so small that sqrt of the squared gradients is near eps: where eps goes shows
@@ -39,7 +39,7 @@ def test_sgd_step_many_digits(student):
 def test_momentum_step_example(student):
     expect_returns(student.momentum_step, THETA, GRAD, ZEROS, 0.1,
                    expected=(np.array([0.95, 2.1]), np.array([0.05, -0.1])),
-                   mistakes=[(TORCH_FORM, (np.array([0.95, 2.1]), np.array([0.5, -1.0])))])
+                   mistakes=[Mistake(TORCH_FORM, (np.array([0.95, 2.1]), np.array([0.5, -1.0])))])
     expect_returns(student.momentum_step, np.array([0.95, 2.1]), GRAD, np.array([0.05, -0.1]), 0.1,
                    expected=(np.array([0.855, 2.29]), np.array([0.095, -0.19])))
 
@@ -54,7 +54,7 @@ def test_adagrad_step_example(student):
 def test_rmsprop_step_example(student):
     expect_returns(student.rmsprop_step, THETA, GRAD, ZEROS,
                    expected=(np.array([0.900000019999996, 2.099999990000001]), np.array([0.0025, 0.01])),
-                   mistakes=[(LIKE_ADAGRAD, (np.array([0.9900000002, 2.0099999999]), np.array([0.25, 1.0])))])
+                   mistakes=[Mistake(LIKE_ADAGRAD, (np.array([0.9900000002, 2.0099999999]), np.array([0.25, 1.0])))])
 
 
 @graded("adam_step: the notebook's first step (t=1) with the default lr, betas and eps")
@@ -62,7 +62,7 @@ def test_adam_step_example(student):
     expect_returns(student.adam_step, THETA, GRAD, ZEROS, ZEROS, 1,
                    expected=(np.array([0.99900000002, 2.00099999999]), np.array([0.05, -0.1]),
                              np.array([0.00025, 0.001])),
-                   mistakes=[(message, (np.array(theta), np.array([0.05, -0.1]), np.array([0.00025, 0.001])))
+                   mistakes=[Mistake(message, (np.array(theta), np.array([0.05, -0.1]), np.array([0.00025, 0.001])))
                              for message, theta in ADAM_FIRST_STEP_MISTAKES])
 
 
@@ -102,7 +102,7 @@ def final_theta(student, x, y):
 def test_adagrad_step_tiny_gradient(student):
     expect_returns(student.adagrad_step, THETA, TINY_GRAD, ZEROS, 0.1,
                    expected=(np.array([0.9000049997500125, 2.0999900009999]), np.array([4e-12, 1e-12])),
-                   mistakes=[(EPS_IN_SQRT, (np.array([0.9803883864861817, 2.0099503719020997]),
+                   mistakes=[Mistake(EPS_IN_SQRT, (np.array([0.9803883864861817, 2.0099503719020997]),
                                             np.array([4e-12, 1e-12])))])
 
 
@@ -118,8 +118,8 @@ def test_adam_step_tiny_gradient(student):
     expect_returns(student.adam_step, THETA, TINY_GRAD, ZEROS, ZEROS, 1, 0.1,
                    expected=(np.array([0.900497512437811, 2.099009900990099]), np.array([2e-07, -1e-07]),
                              np.array([4e-15, 1e-15])),
-                   mistakes=[(EPS_IN_SQRT, (np.array([0.99800039988004, 2.0009999500037496]), np.array([2e-07, -1e-07]),
-                                            np.array([4e-15, 1e-15])))])
+                   mistakes=[Mistake(EPS_IN_SQRT, (np.array([0.99800039988004, 2.0009999500037496]),
+                                                   np.array([2e-07, -1e-07]), np.array([4e-15, 1e-15])))])
 
 
 IN_PLACE = ("{argument} was updated in place ({argument} -= ... or {argument} *= ...); compute the new value as a new "

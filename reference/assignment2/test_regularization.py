@@ -98,7 +98,7 @@ def _penalty_matches(student, reference, name):
         expected = getattr(reference, name)(model)
         if mismatch(got, expected) is not None:
             expect_close(got, expected, call=f"{name}({shown})",
-                         mistakes=[(m.message, call_seeded(m.variant, (model,), copy_arguments=True))
+                         mistakes=[Mistake(m.message, call_seeded(m.variant, (model,), copy_arguments=True))
                                    for m in mistakes])
 
 
@@ -184,7 +184,7 @@ def test_dropout_zero_fraction(student):
         out = student.dropout.seeded(SEED)(x, p)
         _expect_tensor_like(out, x, describe_call("dropout", (x, p)))
         expect_fraction(int((out == 0).sum()), x.numel(), p, what=f"the fraction of zeros in dropout(x, p={p})",
-                        alternatives=[(KEEPS_WITH_P, 1 - p)] if p != 0.5 else [])
+                        alternatives=[Mistake(KEEPS_WITH_P, 1 - p)] if p != 0.5 else [])
 
 
 @graded("dropout: scales the surviving elements by 1/(1-p)", points=3)
@@ -197,7 +197,7 @@ def test_dropout_scales_survivors(student):
         kept = out != 0
         expect_that(bool(kept.any()), f"{call} returned all zeros; expected about {1 - p:.0%} of x to survive.")
         expect_close(out[kept], x[kept] / (1 - p), call=f"the surviving elements of {call}",
-                     mistakes=[(NOT_RESCALED, x[kept])])
+                     mistakes=[Mistake(NOT_RESCALED, x[kept])])
 
 
 @graded("dropout: preserves the mean activation in expectation", points=2)
@@ -226,7 +226,7 @@ def test_dropout_not_training(student):
     _expect_tensor_like(out, x, call)
     dropped = float((out == 0).double().mean())
     expect_close(out, x, call=call, mistakes=[
-        ("dropout is still active when training=False; at evaluation time it must return x as it is", out)
+        Mistake("dropout is still active when training=False; at evaluation time it must return x as it is", out)
     ] if dropped > 0.3 else [])
 
 
@@ -235,7 +235,7 @@ def test_dropout_edge_probabilities(student):
     x = positive_input((64, 32))
     expect_close(student.dropout(x, 0.0), x, call=describe_call("dropout", (x, 0.0)))
     expect_close(student.dropout(x, 1.0), torch.zeros_like(x), call=describe_call("dropout", (x, 1.0)),
-                 mistakes=[("x * mask / (1 - p) divides by zero at p = 1; return zeros for p == 1",
+                 mistakes=[Mistake("x * mask / (1 - p) divides by zero at p = 1; return zeros for p == 1",
                             torch.full_like(x, float("nan")))])
 
 
@@ -279,7 +279,7 @@ def test_dropout_gradient(student):
                 f"1/(1-p) = {1 / (1 - p):.4g} for them.")
     mask = (out.detach() != 0).to(x.dtype)
     expect_close(gradient, mask / (1 - p), call=f"the gradient of {call}.sum() with respect to x",
-                 mistakes=[(NOT_RESCALED, mask)])
+                 mistakes=[Mistake(NOT_RESCALED, mask)])
 
 
 @graded("dropout: drops and rescales tensors of any shape, float32 and float64", points=1)
@@ -295,7 +295,7 @@ def test_dropout_any_shape(student):
         if x.numel() >= 100:  # a correct dropout keeps none of 100 elements with probability 0.25**100
             expect_that(bool(kept.any()), f"{call} returned all zeros; expected about 75% of x to survive.")
         expect_close(out[kept], x[kept] / 0.75, call=f"the surviving elements of {call}",
-                     mistakes=[(NOT_RESCALED, x[kept])])
+                     mistakes=[Mistake(NOT_RESCALED, x[kept])])
 
 
 def _expect_tensor_like(out, x, call):
@@ -322,7 +322,7 @@ def test_dropout_module_train(student):
         expect_fraction(int((out == 0).sum()), x.numel(), p, what=f"the fraction of zeros of {call}")
         kept = out != 0
         expect_close(out[kept], x[kept] / (1 - p), call=f"the surviving elements of {call}",
-                     mistakes=[(NOT_RESCALED, x[kept])])
+                     mistakes=[Mistake(NOT_RESCALED, x[kept])])
 
 
 @graded("Dropout: after eval() gives what your dropout(x, self.p, training=False) gives, x itself", points=2,
@@ -335,9 +335,9 @@ def test_dropout_module_eval(student):
     call = "Dropout(p=0.5) after .eval() applied to x"
     _expect_tensor_like(out, x, call)
     if not applies_own_dropout(student, out, x, 0.5, training=False):
-        expect_close(out, x, call=call, mistakes=[
-            ("forward ignores self.training, so .eval() does not switch dropout off; pass training=self.training",
-             out)] if float((out == 0).double().mean()) > 0.3 else [])
+        expect_close(out, x, call=call, mistakes=[Mistake(
+            "forward ignores self.training, so .eval() does not switch dropout off; pass training=self.training", out)
+        ] if float((out == 0).double().mean()) > 0.3 else [])
 
 
 @graded("Dropout: works inside nn.Sequential, on in train() and off in eval()", points=2)
@@ -422,7 +422,7 @@ def test_regularized_loss_value(student, reference):
         base = criterion(output, target)
         expected = reference.regularized_loss(output, target, model, criterion, lambda1, lambda2)
         expect_close(got, expected.detach(), call=call, accept=[base + lambda1 * l1 + lambda2 * l2],
-                     mistakes=[(SWAPPED, (base + lambda2 * reference.l1_reg(model)
+                     mistakes=[Mistake(SWAPPED, (base + lambda2 * reference.l1_reg(model)
                                           + lambda1 * reference.l2_reg(model)).detach())])
 
 
@@ -437,7 +437,7 @@ def test_regularized_loss_sgd_step(student, reference):
     expect_close(got["parameters"], _sgd_step(reference.regularized_loss, lr, lambda1, lambda2),
                  call="one SGD step (lr=0.1) on regularized_loss(output, target, model, F.mse_loss, lambda1=0.01, "
                       "lambda2=0.005), as new parameters,", accept=[own_step] if own_step else [],
-                 mistakes=[(SWAPPED, _sgd_step(reference.regularized_loss, lr, lambda2, lambda1))])
+                 mistakes=[Mistake(SWAPPED, _sgd_step(reference.regularized_loss, lr, lambda2, lambda1))])
 
 
 def _sgd_step(loss_function, lr, lambda1, lambda2):

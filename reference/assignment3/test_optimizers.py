@@ -485,7 +485,17 @@ DEFAULTS = {  # the contract's defaults, in the signature's order
 }
 
 
-def expect_defaults(student, name: str, wrong_defaults=()) -> None:
+WRONG_DEFAULTS = {  # defaults taken from elsewhere: each Mistake's variant is what they override
+    "adagrad_step": [Mistake("eps defaults to 1e-10 here, as in torch.optim.Adagrad, not 1e-8", {"eps": 1e-8})],
+    "rmsprop_step": [Mistake("alpha defaults to 0.99, as in torch.optim.RMSprop, not 0.9 (Keras's rho)",
+                             {"alpha": 0.9}),
+                     Mistake("lr defaults to 0.01, as in torch.optim.RMSprop, not 0.001 (Keras's)", {"lr": 0.001})],
+    "adam_step": [Mistake("eps defaults to 1e-8, as in torch.optim.Adam, not 1e-7 (Keras's)", {"eps": 1e-7}),
+                  Mistake("lr defaults to 1e-3, as in torch.optim.Adam, not 0.01", {"lr": 0.01})],
+}
+
+
+def expect_defaults(student, name: str) -> None:
     """Leaving out the optional arguments must do what passing the contract's defaults does.
 
     The student's step is compared with itself, so a mistake in its formula costs the path tests, not this one.
@@ -498,7 +508,7 @@ def expect_defaults(student, name: str, wrong_defaults=()) -> None:
         given = ", ".join(f"{key}={value!r}" for key, value in defaults.items())
         raise StudentFault(f"{describe_call(name, arguments)} returned {describe(got)}; expected "
                            f"{describe(expected)}, what it returns given {given}{difference}.", mistake=next(
-                               (message for message, wrong in wrong_defaults
+                               (message for message, wrong in WRONG_DEFAULTS.get(name, ())
                                 if mismatch(got, step(*arguments, *{**defaults, **wrong}.values()), RTOL, 0.0) is None),
                                None))
 
@@ -551,15 +561,6 @@ def test_state(student, name):
             expect_path(student, rule, run, quantity)
 
 
-WRONG_DEFAULTS = {  # what a default taken from elsewhere gives, named
-    "adagrad_step": [("eps defaults to 1e-10 here, as in torch.optim.Adagrad, not 1e-8", {"eps": 1e-8})],
-    "rmsprop_step": [("alpha defaults to 0.99, as in torch.optim.RMSprop, not 0.9 (Keras's rho)", {"alpha": 0.9}),
-                     ("lr defaults to 0.01, as in torch.optim.RMSprop, not 0.001 (Keras's)", {"lr": 0.001})],
-    "adam_step": [("eps defaults to 1e-8, as in torch.optim.Adam, not 1e-7 (Keras's)", {"eps": 1e-7}),
-                  ("lr defaults to 1e-3, as in torch.optim.Adam, not 0.01", {"lr": 0.01})],
-}
-
-
 @pytest.mark.parametrize("name", [
     row("momentum_step", name="momentum_step: mu defaults to 0.9", core=False),
     row("adagrad_step", name="adagrad_step: lr and eps default to 0.01 and 1e-10", core=False),
@@ -567,7 +568,7 @@ WRONG_DEFAULTS = {  # what a default taken from elsewhere gives, named
     row("adam_step", name="adam_step: lr, beta1, beta2 and eps default to 1e-3, 0.9, 0.999 and 1e-8", core=False),
 ])
 def test_defaults(student, name):
-    expect_defaults(student, name, WRONG_DEFAULTS.get(name, ()))
+    expect_defaults(student, name)
 
 
 @pytest.mark.parametrize("name", [

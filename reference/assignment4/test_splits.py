@@ -11,8 +11,8 @@ import math
 import numpy as np
 import torch
 
-from autograder.checks import (StudentFault, calls_alike, counted, describe, expect_accepts, expect_fraction,
-                               expect_raises, expect_that, expect_unchanged, graded, results_of)
+from autograder.checks import (Mistake, StudentFault, calls_alike, counted, describe, expect_accepts,
+                               expect_fraction, expect_raises, expect_that, expect_unchanged, graded, results_of)
 
 SEED = 2021
 TRIALS = 800  # seeds per frequency check, sent in one batch: a correct fraction lies within about 0.1 of its p
@@ -183,14 +183,16 @@ def partition_problem(parts, n, item="row"):
     return None
 
 
-def expect_partition(parts, n, call, hints, item="row"):
-    """Expect `parts` to hold each of range(n) exactly once; `hints` names the known mistake behind each kind."""
+def expect_partition(parts, n, call, mistakes, item="row"):
+    """Expect `parts` to hold each of range(n) exactly once; each of `mistakes` is the one behind a kind of problem
+    (see partition_problem)."""
     problem = partition_problem(parts, n, item)
     if problem is None:
         return
     kind, clause = problem
     raise StudentFault(f"{call} returned {' and '.join(parts)} where {clause}; expected every {item} of range({n}) "
-                       f"in exactly one of them.", mistake=hints.get(kind))
+                       f"in exactly one of them.",
+                       mistake=next((message for message, wrong in mistakes if wrong == kind), None))
 
 
 def expect_type_like(part, original, what, call):
@@ -366,8 +368,8 @@ def test_tts_sizes(student):
         n_train = int(n * prop)
         expect_sizes({part: len(ids[part]) for part in TWO_PARTS}, {"train": n_train, "test": n - n_train},
                      f"n_train = int({n} * {prop}) = int({n * prop:.4g}) = {n_train}, and test gets the rest", call,
-                     mistakes=[(ROUNDED, {"train": up, "test": n - up})
-                               for up in (round(n * prop), math.ceil(n * prop))])
+                     mistakes=[Mistake(ROUNDED, {"train": up, "test": n - up})
+                               for up in Mistake(round(n * prop), math.ceil(n * prop))])
 
 
 @graded("train_test_split: train and test are disjoint and together hold every row once", points=2, core=False)
@@ -377,7 +379,7 @@ def test_tts_partition(student):
         call = shown("train_test_split", n, kind, train_prop=prop, seed=SEED)
         parts = split_ids(result, TWO_PARTS, n, call)
         expect_partition({f"{part}_data": ids for part, ids in parts.items()}, n, call,
-                         {"repeated": WITH_REPLACEMENT, "shared": DRAWN_SEPARATELY})
+                         [Mistake(WITH_REPLACEMENT, "repeated"), Mistake(DRAWN_SEPARATELY, "shared")])
 
 
 @graded("train_test_split: every row keeps its own label", points=2, core=False)
@@ -450,8 +452,8 @@ def test_tdt_sizes(student):
                 f"and test gets the rest")
         expect_sizes({part: len(ids[part]) for part in THREE_PARTS},
                      {"train": n_train, "dev": n_dev, "test": n - n_train - n_dev}, rule, call, mistakes=[
-                         (ROUNDED, {"train": rounded[0], "dev": rounded[1], "test": n - sum(rounded)}),
-                         (TEST_BY_INT, {"train": n_train, "dev": n_dev, "test": int(n * partitions[2])}),
+                         Mistake(ROUNDED, {"train": rounded[0], "dev": rounded[1], "test": n - sum(rounded)}),
+                         Mistake(TEST_BY_INT, {"train": n_train, "dev": n_dev, "test": int(n * partitions[2])}),
                      ])
 
 
@@ -462,7 +464,7 @@ def test_tdt_partition(student):
         call = shown("train_dev_test_split", n, kind, partitions=partitions, seed=SEED)
         parts = split_ids(result, THREE_PARTS, n, call)
         expect_partition({f"{part}_data": ids for part, ids in parts.items()}, n, call,
-                         {"repeated": WITH_REPLACEMENT, "shared": DRAWN_SEPARATELY})
+                         [Mistake(WITH_REPLACEMENT, "repeated"), Mistake(DRAWN_SEPARATELY, "shared")])
 
 
 @graded("train_dev_test_split: every row keeps its own label", points=2, core=False)
@@ -538,7 +540,7 @@ def test_tdt_accepts_rounding(student):
         expect_sizes({part: len(ids[part]) for part in THREE_PARTS},
                      {"train": n_train, "dev": n_dev, "test": n - n_train - n_dev},
                      f"n_train = int({n} * {partitions[0]}), n_dev = int({n} * {partitions[1]}), test the rest", call,
-                     mistakes=[(ROUNDED, {"train": rounded[0], "dev": rounded[1], "test": n - sum(rounded)})])
+                     mistakes=[Mistake(ROUNDED, {"train": rounded[0], "dev": rounded[1], "test": n - sum(rounded)})])
 
 
 # ---------------------------------------------------------------------------------------------- kfold_indices
@@ -613,7 +615,7 @@ def test_kfold_partition(student):
         call = f"kfold_indices({n}, {k}, seed={SEED})"
         folds = fold_ids(result, n, k, call)
         expect_partition({f"val_idx of fold {j}": val for j, (_, val) in enumerate(folds)}, n, call,
-                         {"repeated": OVERLAPPING_FOLDS, "shared": OVERLAPPING_FOLDS}, item="index")
+                         [Mistake(OVERLAPPING_FOLDS, "repeated"), Mistake(OVERLAPPING_FOLDS, "shared")], item="index")
 
 
 @graded("kfold_indices: train_idx is the complement of val_idx in every fold", points=2)
@@ -623,7 +625,7 @@ def test_kfold_complement(student):
         call = f"kfold_indices({n}, {k}, seed={SEED})"
         for j, (train, val) in enumerate(fold_ids(result, n, k, call)):
             expect_partition({f"train_idx of fold {j}": train, f"val_idx of fold {j}": val}, n, call,
-                             {"shared": NOT_COMPLEMENT}, item="index")
+                             [Mistake(NOT_COMPLEMENT, "shared")], item="index")
 
 
 @graded("kfold_indices: validation folds differ in size by at most one, also when n % k >= 2", points=3)
@@ -708,7 +710,7 @@ def test_kfold_random_folds(student):
     beside_next = int((validation[:, :, 0] & validation[:, :, 1]).any(axis=1).sum())
     expect_fraction(beside_next, TRIALS, (n // k - 1) / (n - 1),
                     what=f"how often indices 0 and 1 shared a validation fold in {label}",
-                    alternatives=[(SEQUENTIAL_FOLDS, 1.0)])
+                    alternatives=[Mistake(SEQUENTIAL_FOLDS, 1.0)])
 
 
 def stacked_validation_folds(many, n, k):
