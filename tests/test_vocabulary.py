@@ -7,12 +7,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+from click.testing import CliRunner
 
+from autograder.assignments import COURSE_VARIABLE
 from autograder.checks import (RaisedError, StudentFault, expect_accepts, expect_close_or_own, expect_in_graph,
                                expect_returns, expect_unchanged, row)
 from autograder.checks.calls import CHANGED, CHANGED_INSIDE, REFUSED
 from autograder.checks.gradients import NOT_IN_GRAPH
 from autograder.sandbox import messages
+from cli import grade
 from conftest import PROJECT
 
 VOCABULARY = "autograder.checks"
@@ -43,6 +46,15 @@ def test_every_course_test_file_is_found():
 @pytest.mark.parametrize("path", course_test_files(), ids=lambda path: str(path.relative_to(PROJECT)))
 def test_course_tests_import_only_the_checks(path):
     assert imports_outside_vocabulary(path) == []
+
+
+def test_a_new_assignment_speaks_the_vocabulary_too(tmp_path, monkeypatch):
+    monkeypatch.setenv(COURSE_VARIABLE, str(tmp_path))
+    (tmp_path / "assignments").mkdir()
+    assert CliRunner().invoke(grade, ["new", "week5"]).exit_code == 0
+    made = [*tmp_path.glob("reference/*/test_*.py"), *tmp_path.glob("assignments/*/test_public.py")]
+    assert len(made) == 2
+    assert [found for path in made for found in imports_outside_vocabulary(path, root=tmp_path)] == []
 
 
 @pytest.mark.parametrize("source", [

@@ -89,7 +89,14 @@ PENALTIES = {  # name -> (its known mistakes, its gradient as a function of one 
 
 # ---------------------------------------------------------------------------------------------- l1_reg, l2_reg
 
-def _penalty_matches(student, reference, name):
+MODELS_SHOWN = "Linear, Sequential with ReLU, Conv2d, no biases, BatchNorm"
+
+
+@pytest.mark.parametrize("name", [
+    row("l1_reg", name=f"l1_reg: matches the reference on seeded models ({MODELS_SHOWN})", points=3),
+    row("l2_reg", name=f"l2_reg: matches the reference on seeded models ({MODELS_SHOWN})", points=3),
+])
+def test_penalty_matches_reference(student, reference, name):
     mistakes = PENALTIES[name][0]()
     models = seeded_models()
     results = results_of(student, getattr(student, name), [(model,) for _, model in models],
@@ -102,7 +109,11 @@ def _penalty_matches(student, reference, name):
                                    for m in mistakes])
 
 
-def _penalty_in_graph(student, name):
+@pytest.mark.parametrize("name", [
+    row("l1_reg", name="l1_reg: returns a 0-dim tensor that stays in the autograd graph", points=2),
+    row("l2_reg", name="l2_reg: returns a 0-dim tensor that stays in the autograd graph", points=2),
+])
+def test_penalty_in_graph(student, name):
     for shown, model in seeded_models()[:2]:
         got = getattr(student, name)(model)
         call = f"{name}({shown})"
@@ -115,7 +126,11 @@ def _penalty_in_graph(student, name):
         expect_in_graph(got, call=call, inputs="the model's parameters")
 
 
-def _penalty_gradient(student, name):
+@pytest.mark.parametrize("name", [
+    row("l1_reg", name="l1_reg: its gradient with respect to every parameter is sign(w)", points=2),
+    row("l2_reg", name="l2_reg: its gradient with respect to every parameter is 2w", points=2),
+])
+def test_penalty_gradient(student, name):
     _, penalty, formula = PENALTIES[name]
     models = seeded_models()
     answers = probed_each(student, probes.backward, getattr(student, name), [(model,) for _, model in models],
@@ -129,33 +144,6 @@ def _penalty_gradient(student, name):
             expect_that(gradient is not None, f"{call} is missing: that parameter is not part of the penalty.")
             expect_gradient(gradient, penalty, parameter.detach().double().numpy(),
                             call=f"{call} (expected {formula})")
-
-
-MODELS_SHOWN = "Linear, Sequential with ReLU, Conv2d, no biases, BatchNorm"
-
-
-@pytest.mark.parametrize("name", [
-    row("l1_reg", name=f"l1_reg: matches the reference on seeded models ({MODELS_SHOWN})", points=3),
-    row("l2_reg", name=f"l2_reg: matches the reference on seeded models ({MODELS_SHOWN})", points=3),
-])
-def test_penalty_matches_reference(student, reference, name):
-    _penalty_matches(student, reference, name)
-
-
-@pytest.mark.parametrize("name", [
-    row("l1_reg", name="l1_reg: returns a 0-dim tensor that stays in the autograd graph", points=2),
-    row("l2_reg", name="l2_reg: returns a 0-dim tensor that stays in the autograd graph", points=2),
-])
-def test_penalty_in_graph(student, name):
-    _penalty_in_graph(student, name)
-
-
-@pytest.mark.parametrize("name", [
-    row("l1_reg", name="l1_reg: its gradient with respect to every parameter is sign(w)", points=2),
-    row("l2_reg", name="l2_reg: its gradient with respect to every parameter is 2w", points=2),
-])
-def test_penalty_gradient(student, name):
-    _penalty_gradient(student, name)
 
 
 # ---------------------------------------------------------------------------------------------- dropout
