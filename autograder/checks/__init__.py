@@ -33,7 +33,8 @@ def graded(name: str, points: float = 1, core: bool = True):
 
 def row(*values, name: str, points: float = 1, core: bool = True):
     """One row of a table of tests (pytest.mark.parametrize) that has a name and points of its own, as a test
-    written out by hand would: a table then replaces tests that differ only in their values and their names.
+    written out by hand would: a table then replaces tests that differ only in their values and their names. The
+    table's test function carries no @graded itself: a marker on the function would name every row alike.
 
         @pytest.mark.parametrize("rule", [row("sgd_step", name="sgd_step: matches torch.optim.SGD", points=3), ...])
     """
