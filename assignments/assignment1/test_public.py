@@ -7,7 +7,8 @@ is reported once, by the tests of those functions.
 """
 import numpy as np
 
-from autograder.checks import StudentFault, describe, expect_close, expect_raises, expect_that, graded, seed_everything
+from autograder.checks import (StudentFault, describe, describe_call, expect_close, expect_raises, expect_that, graded,
+                               seed_everything)
 
 SEED = 2021
 
@@ -30,8 +31,9 @@ def numbers(value, call):
 
 @graded("loss: the mean squared error of [1, 2, 3] against [1, 1, 1] is 5/3")
 def test_loss_small_example(student):
-    call = "loss(np.array([1.0, 2.0, 3.0]), np.array([1.0, 1.0, 1.0]))"
-    expect_close(numbers(student.loss(np.array([1.0, 2.0, 3.0]), np.array([1.0, 1.0, 1.0])), call), 5 / 3, call=call)
+    y_prediction, y_true = np.array([1.0, 2.0, 3.0]), np.array([1.0, 1.0, 1.0])
+    call = describe_call("loss", (y_prediction, y_true))
+    expect_close(numbers(student.loss(y_prediction, y_true), call), 5 / 3, call=call)
 
 
 @graded("loss: rejects a prediction and labels of different shapes (assert or ValueError)", core=False)
@@ -43,11 +45,11 @@ def test_loss_rejects_shape_mismatch(student):
 
 @graded("ShallowNarrowExercise: forward and dloss_dw for w = [1.5, 2.0] on two samples")
 def test_shallow_small_example(student):
-    model = student.ShallowNarrowExercise([1.5, 2.0])
-    x, y = np.array([1.0, 2.0]), np.array([2.0, 4.0])
-    call = "ShallowNarrowExercise([1.5, 2.0]).forward([1, 2])"
+    init, x, y = [1.5, 2.0], np.array([1.0, 2.0]), np.array([2.0, 4.0])
+    model, shown = student.ShallowNarrowExercise(init), f"ShallowNarrowExercise({describe(init)})"
+    call = describe_call(f"{shown}.forward", (x,))
     expect_close(numbers(model.forward(x), call), np.array([3.0, 6.0]), call=call)
-    call = "ShallowNarrowExercise([1.5, 2.0]).dloss_dw([1, 2], [2, 4])"
+    call = describe_call(f"{shown}.dloss_dw", (x, y))
     expect_close(numbers(model.dloss_dw(x, y), call), np.array([10.0, 7.5]), call=call)
 
 

@@ -7,12 +7,14 @@ hidden tests run; those check the same things on more models, shapes and seeds.
 import torch
 import torch.nn as nn
 
-from autograder.checks import (StudentFault, describe, expect_close, expect_fraction, expect_raises, expect_that,
-                               graded, probes, seed_everything)
+from autograder.checks import (Mistake, StudentFault, describe, expect_close, expect_fraction, expect_raises,
+                               expect_that, expect_unchanged, graded, seed_everything)
 
 SEED = 2021
 TUTORIAL_L1, TUTORIAL_L2 = 48.445133209228516, 7.328375816345215  # of nn.Linear(20, 20) after set_seed(2021)
 SAMPLE = 20_000
+IN_PLACE = ("x was modified in place (an operation ending in _ such as mul_, or an assignment into x[...]); compute a "
+            "new tensor instead")
 KEEPS_WITH_P = "the mask keeps each element with probability p instead of dropping it with probability p"
 NOT_RESCALED = "the survivors were not scaled by 1/(1-p), so the expected activation shrinks to (1-p)*x"
 SWAPPED = "lambda1 and lambda2 are swapped; lambda1 weighs the L1 penalty and lambda2 the L2 penalty"
@@ -63,10 +65,10 @@ def test_dropout_drops_and_rescales(student):
     expect_that(isinstance(out, torch.Tensor) and out.shape == x.shape,
                 f"dropout(x, 0.2) on {SAMPLE} values must return a tensor shaped like x ({SAMPLE},).")
     expect_fraction(int((out == 0).sum()), SAMPLE, p, what=f"the fraction of zeros in dropout(x, p=0.2) on {SAMPLE} "
-                                                           f"values", alternatives=[(KEEPS_WITH_P, 1 - p)])
+                                                           f"values", alternatives=[Mistake(KEEPS_WITH_P, 1 - p)])
     kept = out != 0
     expect_close(out[kept], x[kept] / (1 - p), call="the surviving elements of dropout(x, p=0.2)",
-                 mistakes=[(NOT_RESCALED, x[kept])])
+                 mistakes=[Mistake(NOT_RESCALED, x[kept])])
 
 
 @graded("dropout: keeps the shape, and training=False returns x", core=False)
@@ -95,11 +97,7 @@ def test_dropout_rejects_bad_p(student):
 
 @graded("dropout: leaves x as it was after dropout(x, 0.5)", core=False)
 def test_dropout_not_in_place(student):
-    x = positive(64)
-    answer = student.run(probes.arguments_after, student.dropout, x, 0.5, seed=SEED, label="dropout(x, p=0.5)")
-    expect_close(answer["arguments"][0], x, call="x after dropout(x, p=0.5) (it must stay as it was)",
-                 mistakes=[("x was modified in place (an operation ending in _ such as mul_, or an assignment "
-                            "into x[...]); compute a new tensor instead", answer["value"])])
+    expect_unchanged(student, student.dropout, positive(64), 0.5, names=("x",), seed=SEED, mistake=IN_PLACE)
 
 
 @graded("dropout: two calls on the same x drop different elements", core=False)
@@ -131,7 +129,7 @@ def test_dropout_module_applies_dropout(student):
     expected = own_dropout(student, x, 0.5, training=False)
     expect_close(layer.seeded(SEED)(x), x if expected is None else expected,
                  call="Dropout(p=0.5) after .eval() applied to x",
-                 mistakes=[("forward ignores self.training, so .eval() does not switch dropout off; pass "
+                 mistakes=[Mistake("forward ignores self.training, so .eval() does not switch dropout off; pass "
                             "training=self.training", own)] if own is not None else [])
 
 
@@ -162,4 +160,4 @@ def test_regularized_loss_with_penalties(student):
         pass
     got = student.regularized_loss(output, target, model, nn.MSELoss(), 0.01, 0.001)
     expect_close(got, base + 0.01 * TUTORIAL_L1 + 0.001 * TUTORIAL_L2, call=call, accept=own,
-                 mistakes=[(SWAPPED, base + 0.001 * TUTORIAL_L1 + 0.01 * TUTORIAL_L2)])
+                 mistakes=[Mistake(SWAPPED, base + 0.001 * TUTORIAL_L1 + 0.01 * TUTORIAL_L2)])

@@ -6,8 +6,8 @@ torch.optim, the returned state, the defaults); these catch the first mistakes.
 """
 import numpy as np
 
-from autograder.checks import describe, expect_close, expect_that, graded, probes
-from autograder.sandbox.remote import RaisedError
+from autograder.checks import (Mistake, RaisedError, describe, expect_close, expect_returns, expect_that,
+                               expect_unchanged, graded, probes)
 
 THETA, GRAD, ZEROS = np.array([1.0, 2.0]), np.array([0.5, -1.0]), np.zeros(2)
 TINY_GRAD = np.array([2e-6, -1e-6])  # so small that sqrt of the squared gradients is near eps: where eps goes shows
@@ -26,48 +26,44 @@ ADAM_FIRST_STEP_MISTAKES = [  # (what went wrong, the theta it gives after the f
 
 @graded("sgd_step: the notebook's step, theta - lr * grad")
 def test_sgd_step_example(student):
-    expect_close(student.sgd_step(THETA, GRAD, 0.1), np.array([0.95, 2.1]),
-                 call="sgd_step(array([1., 2.]), array([0.5, -1.]), lr=0.1)")
+    expect_returns(student.sgd_step, THETA, GRAD, 0.1, expected=np.array([0.95, 2.1]))
 
 
 @graded("sgd_step: a step with lr = 0.01 and a gradient of many digits")
 def test_sgd_step_many_digits(student):
-    expect_close(student.sgd_step(THETA, np.array([0.123456789, -0.987654321]), 0.01),
-                 np.array([0.99876543211, 2.00987654321]),
-                 call="sgd_step(array([1., 2.]), array([0.123456789, -0.987654321]), lr=0.01)")
+    expect_returns(student.sgd_step, THETA, np.array([0.123456789, -0.987654321]), 0.01,
+                   expected=np.array([0.99876543211, 2.00987654321]))
 
 
 @graded("momentum_step: the notebook's first two steps from zero velocity")
 def test_momentum_step_example(student):
-    expect_close(student.momentum_step(THETA, GRAD, ZEROS, 0.1), (np.array([0.95, 2.1]), np.array([0.05, -0.1])),
-                 call="momentum_step(array([1., 2.]), array([0.5, -1.]), np.zeros(2), lr=0.1)",
-                 mistakes=[(TORCH_FORM, (np.array([0.95, 2.1]), np.array([0.5, -1.0])))])
-    expect_close(student.momentum_step(np.array([0.95, 2.1]), GRAD, np.array([0.05, -0.1]), 0.1),
-                 (np.array([0.855, 2.29]), np.array([0.095, -0.19])),
-                 call="momentum_step(array([0.95, 2.1]), array([0.5, -1.]), array([0.05, -0.1]), lr=0.1)")
+    expect_returns(student.momentum_step, THETA, GRAD, ZEROS, 0.1,
+                   expected=(np.array([0.95, 2.1]), np.array([0.05, -0.1])),
+                   mistakes=[Mistake(TORCH_FORM, (np.array([0.95, 2.1]), np.array([0.5, -1.0])))])
+    expect_returns(student.momentum_step, np.array([0.95, 2.1]), GRAD, np.array([0.05, -0.1]), 0.1,
+                   expected=(np.array([0.855, 2.29]), np.array([0.095, -0.19])))
 
 
 @graded("adagrad_step: the notebook's first step moves every parameter by lr")
 def test_adagrad_step_example(student):
-    expect_close(student.adagrad_step(THETA, GRAD, ZEROS, 0.1), (np.array([0.9, 2.1]), np.array([0.25, 1.0])),
-                 call="adagrad_step(array([1., 2.]), array([0.5, -1.]), np.zeros(2), lr=0.1)")
+    expect_returns(student.adagrad_step, THETA, GRAD, ZEROS, 0.1,
+                   expected=(np.array([0.9, 2.1]), np.array([0.25, 1.0])))
 
 
 @graded("rmsprop_step: the notebook's first step with the default lr, alpha and eps")
 def test_rmsprop_step_example(student):
-    expect_close(student.rmsprop_step(THETA, GRAD, ZEROS),
-                 (np.array([0.900000019999996, 2.099999990000001]), np.array([0.0025, 0.01])),
-                 call="rmsprop_step(array([1., 2.]), array([0.5, -1.]), np.zeros(2))",
-                 mistakes=[(LIKE_ADAGRAD, (np.array([0.9900000002, 2.0099999999]), np.array([0.25, 1.0])))])
+    expect_returns(student.rmsprop_step, THETA, GRAD, ZEROS,
+                   expected=(np.array([0.900000019999996, 2.099999990000001]), np.array([0.0025, 0.01])),
+                   mistakes=[Mistake(LIKE_ADAGRAD, (np.array([0.9900000002, 2.0099999999]), np.array([0.25, 1.0])))])
 
 
 @graded("adam_step: the notebook's first step (t=1) with the default lr, betas and eps")
 def test_adam_step_example(student):
-    expect_close(student.adam_step(THETA, GRAD, ZEROS, ZEROS, 1),
-                 (np.array([0.99900000002, 2.00099999999]), np.array([0.05, -0.1]), np.array([0.00025, 0.001])),
-                 call="adam_step(array([1., 2.]), array([0.5, -1.]), np.zeros(2), np.zeros(2), t=1)",
-                 mistakes=[(message, (np.array(theta), np.array([0.05, -0.1]), np.array([0.00025, 0.001])))
-                           for message, theta in ADAM_FIRST_STEP_MISTAKES])
+    expect_returns(student.adam_step, THETA, GRAD, ZEROS, ZEROS, 1,
+                   expected=(np.array([0.99900000002, 2.00099999999]), np.array([0.05, -0.1]),
+                             np.array([0.00025, 0.001])),
+                   mistakes=[Mistake(message, (np.array(theta), np.array([0.05, -0.1]), np.array([0.00025, 0.001])))
+                             for message, theta in ADAM_FIRST_STEP_MISTAKES])
 
 
 @graded("adam_step: the notebook's 100 steps with lr=0.1 on its example problem")
@@ -104,66 +100,56 @@ def final_theta(student, x, y):
 
 @graded("adagrad_step: a first step with gradients around 1e-6, where eps matters")
 def test_adagrad_step_tiny_gradient(student):
-    expect_close(student.adagrad_step(THETA, TINY_GRAD, ZEROS, 0.1),
-                 (np.array([0.9000049997500125, 2.0999900009999]), np.array([4e-12, 1e-12])),
-                 call="adagrad_step(array([1., 2.]), array([2e-06, -1e-06]), np.zeros(2), lr=0.1)",
-                 mistakes=[(EPS_IN_SQRT, (np.array([0.9803883864861817, 2.0099503719020997]),
-                                          np.array([4e-12, 1e-12])))])
+    expect_returns(student.adagrad_step, THETA, TINY_GRAD, ZEROS, 0.1,
+                   expected=(np.array([0.9000049997500125, 2.0999900009999]), np.array([4e-12, 1e-12])),
+                   mistakes=[Mistake(EPS_IN_SQRT, (np.array([0.9803883864861817, 2.0099503719020997]),
+                                            np.array([4e-12, 1e-12])))])
 
 
 @graded("rmsprop_step: a first step with gradients around 1e-6, where eps matters")
 def test_rmsprop_step_tiny_gradient(student):
-    expect_close(student.rmsprop_step(THETA, TINY_GRAD, ZEROS, 0.01),
-                 (np.array([0.9047619047619048, 2.090909090909091]), np.array([4.000000000000004e-14,
-                                                                               1.000000000000001e-14])),
-                 call="rmsprop_step(array([1., 2.]), array([2e-06, -1e-06]), np.zeros(2), lr=0.01)")
+    expect_returns(student.rmsprop_step, THETA, TINY_GRAD, ZEROS, 0.01,
+                   expected=(np.array([0.9047619047619048, 2.090909090909091]),
+                             np.array([4.000000000000004e-14, 1.000000000000001e-14])))
 
 
 @graded("adam_step: a first step (t=1) with gradients around 1e-6, where eps matters")
 def test_adam_step_tiny_gradient(student):
-    expect_close(student.adam_step(THETA, TINY_GRAD, ZEROS, ZEROS, 1, 0.1),
-                 (np.array([0.900497512437811, 2.099009900990099]), np.array([2e-07, -1e-07]),
-                  np.array([4e-15, 1e-15])),
-                 call="adam_step(array([1., 2.]), array([2e-06, -1e-06]), np.zeros(2), np.zeros(2), t=1, lr=0.1)",
-                 mistakes=[(EPS_IN_SQRT, (np.array([0.99800039988004, 2.0009999500037496]), np.array([2e-07, -1e-07]),
-                                          np.array([4e-15, 1e-15])))])
+    expect_returns(student.adam_step, THETA, TINY_GRAD, ZEROS, ZEROS, 1, 0.1,
+                   expected=(np.array([0.900497512437811, 2.099009900990099]), np.array([2e-07, -1e-07]),
+                             np.array([4e-15, 1e-15])),
+                   mistakes=[Mistake(EPS_IN_SQRT, (np.array([0.99800039988004, 2.0009999500037496]),
+                                                   np.array([2e-07, -1e-07]), np.array([4e-15, 1e-15])))])
 
 
-def expect_arguments_unchanged(student, name, arguments, names):
-    """The step returns new arrays; the caller's arrays stay as they were."""
-    call = f"{name}({', '.join(names)}, ...)"
-    after = student.run(probes.arguments_after, getattr(student, name), *arguments, label=call)["arguments"]
-    for argument, before, later in zip(names, arguments, after):
-        expect_that(np.array_equal(before, later),
-                    f"{call} changed its argument {argument} from {describe(before)} to {describe(later)}; expected "
-                    f"it unchanged.", mistake=f"{argument} was updated in place ({argument} -= ... or {argument} *= "
-                                              f"...); compute the new value as a new array and return it")
+IN_PLACE = ("{argument} was updated in place ({argument} -= ... or {argument} *= ...); compute the new value as a new "
+            "array and return it")
 
 
 @graded("sgd_step: the example step leaves theta and grad as they were", core=False)
 def test_sgd_step_inputs_unchanged(student):
-    expect_arguments_unchanged(student, "sgd_step", (THETA, GRAD, 0.1), ("theta", "grad"))
+    expect_unchanged(student, student.sgd_step, THETA, GRAD, 0.1, names=("theta", "grad"), mistake=IN_PLACE)
 
 
 @graded("momentum_step: the example step leaves theta, grad and velocity as they were", core=False)
 def test_momentum_step_inputs_unchanged(student):
-    expect_arguments_unchanged(student, "momentum_step", (THETA, GRAD, np.array([0.05, -0.1]), 0.1),
-                               ("theta", "grad", "velocity"))
+    expect_unchanged(student, student.momentum_step, THETA, GRAD, np.array([0.05, -0.1]), 0.1,
+                     names=("theta", "grad", "velocity"), mistake=IN_PLACE)
 
 
 @graded("adagrad_step: the example step leaves theta, grad and g_sum as they were", core=False)
 def test_adagrad_step_inputs_unchanged(student):
-    expect_arguments_unchanged(student, "adagrad_step", (THETA, GRAD, np.array([0.25, 1.0]), 0.1),
-                               ("theta", "grad", "g_sum"))
+    expect_unchanged(student, student.adagrad_step, THETA, GRAD, np.array([0.25, 1.0]), 0.1,
+                     names=("theta", "grad", "g_sum"), mistake=IN_PLACE)
 
 
 @graded("rmsprop_step: the example step leaves theta, grad and sq_avg as they were", core=False)
 def test_rmsprop_step_inputs_unchanged(student):
-    expect_arguments_unchanged(student, "rmsprop_step", (THETA, GRAD, np.array([0.0025, 0.01])),
-                               ("theta", "grad", "sq_avg"))
+    expect_unchanged(student, student.rmsprop_step, THETA, GRAD, np.array([0.0025, 0.01]),
+                     names=("theta", "grad", "sq_avg"), mistake=IN_PLACE)
 
 
 @graded("adam_step: the example step leaves theta, grad, m and v as they were", core=False)
 def test_adam_step_inputs_unchanged(student):
-    expect_arguments_unchanged(student, "adam_step", (THETA, GRAD, np.array([0.05, -0.1]), np.array([0.00025, 0.001]),
-                                                      2), ("theta", "grad", "m", "v"))
+    expect_unchanged(student, student.adam_step, THETA, GRAD, np.array([0.05, -0.1]), np.array([0.00025, 0.001]), 2,
+                     names=("theta", "grad", "m", "v"), mistake=IN_PLACE)

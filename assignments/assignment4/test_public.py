@@ -7,7 +7,7 @@ import numpy as np
 
 import torch
 
-from autograder.checks import describe, expect_equal, expect_raises, expect_that, graded, probes
+from autograder.checks import Mistake, describe, expect_equal, expect_raises, expect_that, expect_unchanged, graded
 
 SEED = 2021
 ROUNDED = ("a part has one row more than int(n * proportion) where n * proportion is not whole: its size was rounded "
@@ -64,7 +64,7 @@ def test_int_not_round(student):
     call = "train_test_split(data, labels, train_prop=0.8, seed=2021) with 17 rows"
     train_data, test_data, _, _ = parts(student.train_test_split(data, np.arange(17), 0.8, SEED), 4, call)
     expect_equal((len(train_data), len(test_data)), (13, 4), call=f"the sizes of train_data and test_data from {call}",
-                 mistakes=[(ROUNDED, (14, 3))])
+                 mistakes=[Mistake(ROUNDED, (14, 3))])
 
 
 @graded("train_test_split: the training rows are chosen at random, not the first 8 every time", core=False)
@@ -92,7 +92,8 @@ def test_dev_sizes(student):
     call = "train_dev_test_split(data, labels, partitions=(0.8, 0.1, 0.1), seed=2021) with 17 rows"
     result = parts(student.train_dev_test_split(data, np.arange(17), (0.8, 0.1, 0.1), SEED), 6, call)
     expect_equal([len(part) for part in result[:3]], [13, 1, 3],
-                 call=f"the sizes of train_data, dev_data and test_data from {call}", mistakes=[(ROUNDED, [14, 2, 1])])
+                 call=f"the sizes of train_data, dev_data and test_data from {call}",
+                 mistakes=[Mistake(ROUNDED, [14, 2, 1])])
 
 
 def folds_of(result, k, call):
@@ -115,7 +116,7 @@ def test_kfold_ten_in_four(student):
     folds = folds_of(student.kfold_indices(10, 4, SEED), 4, call)
     expect_equal(sorted(len(val_idx) for _, val_idx in folds), [2, 2, 3, 3],
                  call=f"the sorted sizes of the validation folds of {call}",
-                 mistakes=[(LAST_FOLD_REMAINDER, [2, 2, 2, 4])])
+                 mistakes=[Mistake(LAST_FOLD_REMAINDER, [2, 2, 2, 4])])
     expect_equal(np.sort(np.concatenate([np.ravel(val_idx) for _, val_idx in folds])), np.arange(10),
                  call=f"the validation indices of all folds of {call}, sorted")
 
@@ -132,13 +133,12 @@ def test_same_seed_same_split(student):
 
 @graded("train_test_split: leaves fakedata and fakelabels as they were", core=False)
 def test_inputs_unchanged(student):
-    call = "train_test_split(fakedata, fakelabels, train_prop=0.8, seed=2021)"
-    after = student.run(probes.arguments_after, student.train_test_split, FAKEDATA, FAKELABELS, 0.8, SEED,
-                        label=call)["arguments"]
-    for name, before, later in (("fakedata", FAKEDATA, after[0]), ("fakelabels", FAKELABELS, after[1])):
-        expect_that(np.array_equal(before, later), f"{call} changed {name}; expected it unchanged.",
-                    mistake="the input was shuffled in place (np.random.shuffle(data), data[:] = ..., or an in-place "
-                            "torch operation); index the input with the chosen indices instead, which makes new arrays")
+    expect_unchanged(student, student.train_test_split, FAKEDATA, FAKELABELS, 0.8, SEED,
+                     names=("fakedata", "fakelabels"), call="train_test_split(fakedata, fakelabels, train_prop=0.8, "
+                                                             "seed=2021)",
+                     mistake="the input was shuffled in place (np.random.shuffle(data), data[:] = ..., or an "
+                             "in-place torch operation); index the input with the chosen indices instead, which makes "
+                             "new arrays")
 
 
 @graded("train_test_split: a tensor in gives tensors out", core=False)
@@ -183,7 +183,7 @@ def test_kfold_complement(student):
     for j, (train_idx, val_idx) in enumerate(folds_of(student.kfold_indices(10, 4, SEED), 4, call)):
         expect_equal(np.sort(np.concatenate([train_idx, val_idx])), np.arange(10),
                      call=f"train_idx and val_idx of fold {j} of {call}, together and sorted",
-                     mistakes=[("train_idx must leave out the validation indices: join the other folds (or use "
+                     mistakes=[Mistake("train_idx must leave out the validation indices: join the other folds (or use "
                                 "np.setdiff1d(np.arange(n), val_idx))", np.sort(np.concatenate(
                                     [np.arange(10), val_idx])))])
 

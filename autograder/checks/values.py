@@ -7,8 +7,7 @@ and equals a known wrong variant of the reference, the sentence names that
 mistake.
 """
 import copy
-from dataclasses import dataclass
-from typing import Callable
+from typing import NamedTuple
 
 import numpy as np
 
@@ -28,11 +27,16 @@ ROUNDED = ("the values are rounded to {decimals} decimals (round(), np.round, or
            "at full precision")
 
 
-@dataclass(frozen=True)
-class Mistake:
-    """A named wrong variant of the reference: what a common mistake would return."""
+class Mistake(NamedTuple):
+    """A known mistake: its `message` (what went wrong and how to fix it) and its `variant`, what identifies it.
+
+    Every check that names mistakes takes a list of these: for expect_close, expect_gradient and expect_fraction the
+    variant is the value (or fraction) the mistake gives; for expect_same a wrong version of the reference, called
+    on the same arguments only when the result is wrong. A suite's own checks use the same shape for what they
+    match (a wrong default, a kind of partition problem).
+    """
     message: str
-    variant: Callable
+    variant: object
 
 
 def call_seeded(function, args=(), kwargs=None, seed: int | None = None, copy_arguments: bool = False):

@@ -10,8 +10,8 @@ import functools
 import numpy as np
 import torch
 
-from autograder.checks import (StudentFault, accepted, describe, describe_call, expect_close, expect_gradient,
-                               expect_raises, expect_that, graded, mismatch, seed_everything)
+from autograder.checks import (Mistake, describe, describe_call, expect_close, expect_close_or_own, expect_gradient,
+                               expect_raises, expect_that, graded, seed_everything)
 
 SEED = 2021
 
@@ -40,21 +40,6 @@ def expect_array(got, shape, *, call, expected):
     """Fail unless the student's value, after as_numbers, is an array of `shape`; `expected` says what it holds."""
     expect_that(isinstance(got, np.ndarray) and got.shape == shape,
                 f"{call} returned {describe(got)}; expected {expected}.")
-
-
-def expect_close_or_own(got, expected, *, call, accept=(), mistakes=(), own=None):
-    """expect_close, also accepting `own()`: what a correct train returns on top of the student's other functions
-    (None where that run says nothing, see `moving`), NaN after a divergence included, since that is the student's
-    train doing its job. `own` is called only when `got` matches nothing else: it costs many calls into the sandbox."""
-    if mismatch(got, expected) is None or accepted(got, expected, accept):
-        return
-    try:
-        own_value = own() if own else None
-    except (StudentFault, TypeError, ValueError, IndexError):  # the student's own functions fail: reference only
-        own_value = None
-    if own_value is not None and mismatch(got, own_value) is None:
-        return
-    expect_close(got, expected, call=call, accept=accept, mistakes=mistakes)
 
 
 def moving(run, value=None):
@@ -117,8 +102,8 @@ def test_loss_values(student, reference):
         squared = (y_true - y_prediction) ** 2
         expect_close(as_numbers(student.loss(y_prediction, y_true)), float(reference.loss(y_prediction, y_true)),
                      call=describe_call("loss", (y_prediction, y_true)),
-                     mistakes=[(LOSS_SUM, float(squared.sum())), (LOSS_HALF, float(squared.mean() / 2)),
-                               (LOSS_ROOT, float(np.sqrt(squared.mean())))])
+                     mistakes=[Mistake(LOSS_SUM, float(squared.sum())), Mistake(LOSS_HALF, float(squared.mean() / 2)),
+                               Mistake(LOSS_ROOT, float(np.sqrt(squared.mean())))])
 
 
 @graded("loss: is 0 for an exact prediction and grows as the prediction moves away", points=1)
@@ -211,8 +196,9 @@ def test_shallow_gradient(student, reference):
             expect_array(got, (2,), call=call, expected="a pair (dloss_dw1, dloss_dw2) of numbers")
             exact = np.array(reference.ShallowNarrowExercise(init).dloss_dw(x, y))
             expect_gradient(got, lambda w: np.mean((y - w[0] * w[1] * x) ** 2), np.array(init, dtype=float),
-                            call=call, mistakes=[(SHALLOW_SIGN, -exact), (SHALLOW_HALF, exact / 2),
-                                                 (SHALLOW_SUM, exact * len(x)), (SHALLOW_SWAPPED, exact[::-1])])
+                            call=call, mistakes=[Mistake(SHALLOW_SIGN, -exact), Mistake(SHALLOW_HALF, exact / 2),
+                                                 Mistake(SHALLOW_SUM, exact * len(x)),
+                                                 Mistake(SHALLOW_SWAPPED, exact[::-1])])
 
 
 @graded("ShallowNarrowExercise: train reproduces the tutorial's run of gradient descent", points=3)
@@ -249,7 +235,7 @@ def _expect_shallow_weights(student, reference, weights, run, call):
     expect_close_or_own(
         weights, expected, call=f"the weight_records of {call}",
         own=lambda: moving(descend(shallow_gradient(student.ShallowNarrowExercise, x, y), init, lr, n_ep)),
-        mistakes=[(SEQUENTIAL, sequential), (ASCENT, ascent)])
+        mistakes=[Mistake(SEQUENTIAL, sequential), Mistake(ASCENT, ascent)])
 
 
 @by_value
@@ -276,7 +262,7 @@ def _expect_shallow_losses(student, reference, losses, weights, run, call):
     before = np.vstack([np.array(init, dtype=float), weights[:-1]])
     expect_close_or_own(losses, expected, call=f"the loss_records of {call}", accept=[mse_along(before, x, y)],
                         own=lambda: moving(mse_along(before, x, y, loss=student.loss)),
-                        mistakes=[(LOSS_AFTER, mse_along(weights, x, y))])
+                        mistakes=[Mistake(LOSS_AFTER, mse_along(weights, x, y))])
 
 
 # ---------------------------------------------------------------------------------------------- DeepNarrowLNN
@@ -377,7 +363,8 @@ def test_deep_loss(student, reference):
         squared = (y - y_p) ** 2
         expect_close(as_numbers(model.loss(y, y_p)), float(expected_model.loss(y, y_p)),
                      call=describe_call("DeepNarrowLNN(np.full((1, 11), 0.9)).loss", (y, y_p)),
-                     mistakes=[(DEEP_NO_HALF, float(squared.mean())), (DEEP_SUM, float(squared.sum() / 2))])
+                     mistakes=[Mistake(DEEP_NO_HALF, float(squared.mean())),
+                               Mistake(DEEP_SUM, float(squared.sum() / 2))])
 
 
 @graded("DeepNarrowLNN: dloss_dw is the gradient of the loss for depths 1 to 50", points=3)
@@ -392,8 +379,8 @@ def test_deep_gradient(student, reference):
         exact = reference.DeepNarrowLNN(W).dloss_dw(x, y, y_p)
         all_weights = -np.mean(x * (y - y_p)) * np.prod(W) * np.ones_like(W)
         expect_gradient(got, lambda w: np.mean((y - np.prod(w) * x) ** 2 / 2), W, call=call,
-                        mistakes=[(ALL_WEIGHTS, all_weights), (DEEP_SIGN, -exact), (DEEP_DOUBLE, 2 * exact),
-                                  (DEEP_GRADIENT_SUM, exact * len(x))])
+                        mistakes=[Mistake(ALL_WEIGHTS, all_weights), Mistake(DEEP_SIGN, -exact),
+                                  Mistake(DEEP_DOUBLE, 2 * exact), Mistake(DEEP_GRADIENT_SUM, exact * len(x))])
 
 
 @graded("DeepNarrowLNN: train records the loss before each update on the tutorial's runs", points=3)
@@ -406,7 +393,7 @@ def test_deep_train(student, reference):
             call=f"DeepNarrowLNN({shown}).train(x, y_t, {eta}, {n_epochs})",
             accept=[deep_run(*run, gradient=seed_route_gradient)[0]],
             own=lambda: moving(own_deep_run(student, init, x, y, eta, n_epochs)[0]),
-            mistakes=[(DEEP_LOSS_AFTER, deep_run(*run, loss_after=True)[0])])
+            mistakes=[Mistake(DEEP_LOSS_AFTER, deep_run(*run, loss_after=True)[0])])
 
 
 @graded("DeepNarrowLNN: train stops at the first inf or NaN gradient; later records stay NaN", points=2)
@@ -422,10 +409,10 @@ def test_deep_train_stops(student, reference):
     model = student.DeepNarrowLNN(init)
     got = as_numbers(model.train(x, y, eta, n_epochs))
     expect_close_or_own(got, expected[0], call=call, accept=[seed_route[0]], own=lambda: moving(own()[0]),
-                        mistakes=[(NO_STOP, no_stop[0]), (DEEP_LOSS_AFTER, loss_after[0]),
-                                  (NOT_NAN, _after_stop(expected[0], got))])
+                        mistakes=[Mistake(NO_STOP, no_stop[0]), Mistake(DEEP_LOSS_AFTER, loss_after[0]),
+                                  Mistake(NOT_NAN, _after_stop(expected[0], got))])
     expect_close_or_own(as_numbers(model.W), expected[1], call=f"self.W after {call}", accept=[seed_route[1]],
-                        own=lambda: moving(own()[0], own()[1]), mistakes=[(NO_STOP, no_stop[1])])
+                        own=lambda: moving(own()[0], own()[1]), mistakes=[Mistake(NO_STOP, no_stop[1])])
 
 
 def _after_stop(expected, got):

@@ -5,14 +5,15 @@ sandbox, `reference` is the solution beside this file.
 """
 import functools
 
+import pytest
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from autograder.checks import (Mistake, binomial_interval, call_seeded, expect_close, expect_fraction,
-                               expect_gradient, expect_raises, expect_that, graded, mismatch, probed_each, probes,
-                               results_of, seed_everything)
-from autograder.feedback import StudentFault, describe, describe_call
+from autograder.checks import (Mistake, StudentFault, binomial_interval, call_seeded, describe, describe_call,
+                               expect_close, expect_fraction, expect_gradient, expect_in_graph, expect_raises,
+                               expect_that, expect_unchanged, graded, mismatch, probed_each, probes, results_of, row,
+                               seed_everything)
 
 SEED = 2021
 SAMPLE = 50_000  # elements per statistical check: bounds within 1% of p, and a 200 kB transfer
@@ -88,7 +89,14 @@ PENALTIES = {  # name -> (its known mistakes, its gradient as a function of one 
 
 # ---------------------------------------------------------------------------------------------- l1_reg, l2_reg
 
-def _penalty_matches(student, reference, name):
+MODELS_SHOWN = "Linear, Sequential with ReLU, Conv2d, no biases, BatchNorm"
+
+
+@pytest.mark.parametrize("name", [
+    row("l1_reg", name=f"l1_reg: matches the reference on seeded models ({MODELS_SHOWN})", points=3),
+    row("l2_reg", name=f"l2_reg: matches the reference on seeded models ({MODELS_SHOWN})", points=3),
+])
+def test_penalty_matches_reference(student, reference, name):
     mistakes = PENALTIES[name][0]()
     models = seeded_models()
     results = results_of(student, getattr(student, name), [(model,) for _, model in models],
@@ -97,11 +105,15 @@ def _penalty_matches(student, reference, name):
         expected = getattr(reference, name)(model)
         if mismatch(got, expected) is not None:
             expect_close(got, expected, call=f"{name}({shown})",
-                         mistakes=[(m.message, call_seeded(m.variant, (model,), copy_arguments=True))
+                         mistakes=[Mistake(m.message, call_seeded(m.variant, (model,), copy_arguments=True))
                                    for m in mistakes])
 
 
-def _penalty_in_graph(student, name):
+@pytest.mark.parametrize("name", [
+    row("l1_reg", name="l1_reg: returns a 0-dim tensor that stays in the autograd graph", points=2),
+    row("l2_reg", name="l2_reg: returns a 0-dim tensor that stays in the autograd graph", points=2),
+])
+def test_penalty_in_graph(student, name):
     for shown, model in seeded_models()[:2]:
         got = getattr(student, name)(model)
         call = f"{name}({shown})"
@@ -111,12 +123,14 @@ def _penalty_in_graph(student, name):
         expect_that(isinstance(got, torch.Tensor), f"{call} returned {describe(got)}; expected a 0-dim torch.Tensor.")
         expect_that(got.dim() == 0, f"{call} returned a tensor of shape {tuple(got.shape)}; expected a 0-dim tensor "
                                     f"(a single number: sum over every parameter and every element).")
-        expect_that(got.child_grad_fn is not None,
-                    f"{call} returned a tensor that is not connected to the model's parameters (no grad_fn); "
-                    f"build it from the parameters without .item(), .detach(), .data or torch.tensor(...).")
+        expect_in_graph(got, call=call, inputs="the model's parameters")
 
 
-def _penalty_gradient(student, name):
+@pytest.mark.parametrize("name", [
+    row("l1_reg", name="l1_reg: its gradient with respect to every parameter is sign(w)", points=2),
+    row("l2_reg", name="l2_reg: its gradient with respect to every parameter is 2w", points=2),
+])
+def test_penalty_gradient(student, name):
     _, penalty, formula = PENALTIES[name]
     models = seeded_models()
     answers = probed_each(student, probes.backward, getattr(student, name), [(model,) for _, model in models],
@@ -132,38 +146,6 @@ def _penalty_gradient(student, name):
                             call=f"{call} (expected {formula})")
 
 
-@graded("l1_reg: matches the reference on seeded models (Linear, Sequential with ReLU, Conv2d, no biases, "
-        "BatchNorm)", points=3)
-def test_l1_reg_matches_reference(student, reference):
-    _penalty_matches(student, reference, "l1_reg")
-
-
-@graded("l1_reg: returns a 0-dim tensor that stays in the autograd graph", points=2)
-def test_l1_reg_in_graph(student):
-    _penalty_in_graph(student, "l1_reg")
-
-
-@graded("l1_reg: its gradient with respect to every parameter is sign(w)", points=2)
-def test_l1_reg_gradient(student):
-    _penalty_gradient(student, "l1_reg")
-
-
-@graded("l2_reg: matches the reference on seeded models (Linear, Sequential with ReLU, Conv2d, no biases, "
-        "BatchNorm)", points=3)
-def test_l2_reg_matches_reference(student, reference):
-    _penalty_matches(student, reference, "l2_reg")
-
-
-@graded("l2_reg: returns a 0-dim tensor that stays in the autograd graph", points=2)
-def test_l2_reg_in_graph(student):
-    _penalty_in_graph(student, "l2_reg")
-
-
-@graded("l2_reg: its gradient with respect to every parameter is 2w", points=2)
-def test_l2_reg_gradient(student):
-    _penalty_gradient(student, "l2_reg")
-
-
 # ---------------------------------------------------------------------------------------------- dropout
 
 def positive_input(shape=(SAMPLE,), dtype=torch.float32, seed=7):
@@ -177,6 +159,8 @@ def _positive_input(shape, dtype, seed):
     return (torch.rand(shape, generator=generator, dtype=torch.float64) + 0.5).to(dtype)
 
 
+IN_PLACE = ("x was modified in place (an operation ending in _ such as mul_, or an assignment into x[...]); compute a "
+            "new tensor instead")
 KEEPS_WITH_P = "the mask keeps each element with probability p instead of dropping it with probability p"
 NOT_RESCALED = "the survivors were not scaled by 1/(1-p), so the expected activation shrinks to (1-p)*x"
 
@@ -188,7 +172,7 @@ def test_dropout_zero_fraction(student):
         out = student.dropout.seeded(SEED)(x, p)
         _expect_tensor_like(out, x, describe_call("dropout", (x, p)))
         expect_fraction(int((out == 0).sum()), x.numel(), p, what=f"the fraction of zeros in dropout(x, p={p})",
-                        alternatives=[(KEEPS_WITH_P, 1 - p)] if p != 0.5 else [])
+                        alternatives=[Mistake(KEEPS_WITH_P, 1 - p)] if p != 0.5 else [])
 
 
 @graded("dropout: scales the surviving elements by 1/(1-p)", points=3)
@@ -201,7 +185,7 @@ def test_dropout_scales_survivors(student):
         kept = out != 0
         expect_that(bool(kept.any()), f"{call} returned all zeros; expected about {1 - p:.0%} of x to survive.")
         expect_close(out[kept], x[kept] / (1 - p), call=f"the surviving elements of {call}",
-                     mistakes=[(NOT_RESCALED, x[kept])])
+                     mistakes=[Mistake(NOT_RESCALED, x[kept])])
 
 
 @graded("dropout: preserves the mean activation in expectation", points=2)
@@ -230,7 +214,7 @@ def test_dropout_not_training(student):
     _expect_tensor_like(out, x, call)
     dropped = float((out == 0).double().mean())
     expect_close(out, x, call=call, mistakes=[
-        ("dropout is still active when training=False; at evaluation time it must return x as it is", out)
+        Mistake("dropout is still active when training=False; at evaluation time it must return x as it is", out)
     ] if dropped > 0.3 else [])
 
 
@@ -239,7 +223,7 @@ def test_dropout_edge_probabilities(student):
     x = positive_input((64, 32))
     expect_close(student.dropout(x, 0.0), x, call=describe_call("dropout", (x, 0.0)))
     expect_close(student.dropout(x, 1.0), torch.zeros_like(x), call=describe_call("dropout", (x, 1.0)),
-                 mistakes=[("x * mask / (1 - p) divides by zero at p = 1; return zeros for p == 1",
+                 mistakes=[Mistake("x * mask / (1 - p) divides by zero at p = 1; return zeros for p == 1",
                             torch.full_like(x, float("nan")))])
 
 
@@ -252,12 +236,8 @@ def test_dropout_rejects_bad_probability(student):
 
 @graded("dropout: does not modify x in place", points=2, core=False)
 def test_dropout_not_in_place(student):
-    x = positive_input((64, 32))
-    answer = student.run(probes.arguments_after, student.dropout, x, 0.5, seed=SEED,
-                         label=describe_call("dropout", (x, 0.5)))
-    expect_close(answer["arguments"][0], x, call="x after dropout(x, p=0.5) (it must stay as it was)",
-                 mistakes=[("x was modified in place (an operation ending in _ such as mul_, or an assignment "
-                            "into x[...]); compute a new tensor instead", answer["value"])])
+    expect_unchanged(student, student.dropout, positive_input((64, 32)), 0.5, names=("x",), seed=SEED,
+                     mistake=IN_PLACE)
 
 
 @graded("dropout: two calls draw different masks", points=2, core=False)
@@ -276,17 +256,18 @@ def test_dropout_fresh_masks(student):
 def test_dropout_gradient(student):
     p = 0.4
     x = positive_input((256, 16)).requires_grad_()
+    call = f"dropout(x, p={p})"  # the sentences below speak of x
     answer = student.run(probes.backward, student.dropout, x, p, seed=SEED, label=describe_call("dropout", (x, p)))
     expect_that(answer["gradients"] is not None,
-                "dropout(x, p=0.4) returned a result autograd cannot trace back to x; build it from x with tensor "
-                "operations (no .detach(), .numpy() or torch.tensor(...)).")
+                f"{call} returned a result autograd cannot trace back to x; build it from x with tensor operations "
+                f"(no .detach(), .numpy() or torch.tensor(...)).")
     out, (gradient,) = answer["value"], answer["gradients"]
     expect_that(isinstance(out, torch.Tensor) and bool((out != 0).any()),
-                f"dropout(x, p=0.4) returned {describe(out)}; expected about 60% of x to survive, with a gradient of "
+                f"{call} returned {describe(out)}; expected about {1 - p:.0%} of x to survive, with a gradient of "
                 f"1/(1-p) = {1 / (1 - p):.4g} for them.")
     mask = (out.detach() != 0).to(x.dtype)
-    expect_close(gradient, mask / (1 - p), call="the gradient of dropout(x, p=0.4).sum() with respect to x",
-                 mistakes=[(NOT_RESCALED, mask)])
+    expect_close(gradient, mask / (1 - p), call=f"the gradient of {call}.sum() with respect to x",
+                 mistakes=[Mistake(NOT_RESCALED, mask)])
 
 
 @graded("dropout: drops and rescales tensors of any shape, float32 and float64", points=1)
@@ -302,7 +283,7 @@ def test_dropout_any_shape(student):
         if x.numel() >= 100:  # a correct dropout keeps none of 100 elements with probability 0.25**100
             expect_that(bool(kept.any()), f"{call} returned all zeros; expected about 75% of x to survive.")
         expect_close(out[kept], x[kept] / 0.75, call=f"the surviving elements of {call}",
-                     mistakes=[(NOT_RESCALED, x[kept])])
+                     mistakes=[Mistake(NOT_RESCALED, x[kept])])
 
 
 def _expect_tensor_like(out, x, call):
@@ -329,7 +310,7 @@ def test_dropout_module_train(student):
         expect_fraction(int((out == 0).sum()), x.numel(), p, what=f"the fraction of zeros of {call}")
         kept = out != 0
         expect_close(out[kept], x[kept] / (1 - p), call=f"the surviving elements of {call}",
-                     mistakes=[(NOT_RESCALED, x[kept])])
+                     mistakes=[Mistake(NOT_RESCALED, x[kept])])
 
 
 @graded("Dropout: after eval() gives what your dropout(x, self.p, training=False) gives, x itself", points=2,
@@ -342,9 +323,9 @@ def test_dropout_module_eval(student):
     call = "Dropout(p=0.5) after .eval() applied to x"
     _expect_tensor_like(out, x, call)
     if not applies_own_dropout(student, out, x, 0.5, training=False):
-        expect_close(out, x, call=call, mistakes=[
-            ("forward ignores self.training, so .eval() does not switch dropout off; pass training=self.training",
-             out)] if float((out == 0).double().mean()) > 0.3 else [])
+        expect_close(out, x, call=call, mistakes=[Mistake(
+            "forward ignores self.training, so .eval() does not switch dropout off; pass training=self.training", out)
+        ] if float((out == 0).double().mean()) > 0.3 else [])
 
 
 @graded("Dropout: works inside nn.Sequential, on in train() and off in eval()", points=2)
@@ -429,7 +410,7 @@ def test_regularized_loss_value(student, reference):
         base = criterion(output, target)
         expected = reference.regularized_loss(output, target, model, criterion, lambda1, lambda2)
         expect_close(got, expected.detach(), call=call, accept=[base + lambda1 * l1 + lambda2 * l2],
-                     mistakes=[(SWAPPED, (base + lambda2 * reference.l1_reg(model)
+                     mistakes=[Mistake(SWAPPED, (base + lambda2 * reference.l1_reg(model)
                                           + lambda1 * reference.l2_reg(model)).detach())])
 
 
@@ -444,7 +425,7 @@ def test_regularized_loss_sgd_step(student, reference):
     expect_close(got["parameters"], _sgd_step(reference.regularized_loss, lr, lambda1, lambda2),
                  call="one SGD step (lr=0.1) on regularized_loss(output, target, model, F.mse_loss, lambda1=0.01, "
                       "lambda2=0.005), as new parameters,", accept=[own_step] if own_step else [],
-                 mistakes=[(SWAPPED, _sgd_step(reference.regularized_loss, lr, lambda2, lambda1))])
+                 mistakes=[Mistake(SWAPPED, _sgd_step(reference.regularized_loss, lr, lambda2, lambda1))])
 
 
 def _sgd_step(loss_function, lr, lambda1, lambda2):

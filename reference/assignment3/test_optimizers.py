@@ -17,11 +17,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+import pytest
 import torch
 
-from autograder.checks import (Mistake, StudentFault, describe, describe_call, expect_that, graded, mismatch,
-                               probes)
-from autograder.sandbox.remote import RaisedError
+
+from autograder.checks import (Mistake, RaisedError, StudentFault, describe, describe_call, expect_unchanged,
+                               mismatch, probes, row)
 
 STEPS = 100
 CHECKPOINTS = (1, 2, 3, 10, 100)
@@ -484,7 +485,17 @@ DEFAULTS = {  # the contract's defaults, in the signature's order
 }
 
 
-def expect_defaults(student, name: str, wrong_defaults=()) -> None:
+WRONG_DEFAULTS = {  # defaults taken from elsewhere: each Mistake's variant is what they override
+    "adagrad_step": [Mistake("eps defaults to 1e-10 here, as in torch.optim.Adagrad, not 1e-8", {"eps": 1e-8})],
+    "rmsprop_step": [Mistake("alpha defaults to 0.99, as in torch.optim.RMSprop, not 0.9 (Keras's rho)",
+                             {"alpha": 0.9}),
+                     Mistake("lr defaults to 0.01, as in torch.optim.RMSprop, not 0.001 (Keras's)", {"lr": 0.001})],
+    "adam_step": [Mistake("eps defaults to 1e-8, as in torch.optim.Adam, not 1e-7 (Keras's)", {"eps": 1e-7}),
+                  Mistake("lr defaults to 1e-3, as in torch.optim.Adam, not 0.01", {"lr": 0.01})],
+}
+
+
+def expect_defaults(student, name: str) -> None:
     """Leaving out the optional arguments must do what passing the contract's defaults does.
 
     The student's step is compared with itself, so a mistake in its formula costs the path tests, not this one.
@@ -497,24 +508,13 @@ def expect_defaults(student, name: str, wrong_defaults=()) -> None:
         given = ", ".join(f"{key}={value!r}" for key, value in defaults.items())
         raise StudentFault(f"{describe_call(name, arguments)} returned {describe(got)}; expected "
                            f"{describe(expected)}, what it returns given {given}{difference}.", mistake=next(
-                               (message for message, wrong in wrong_defaults
+                               (message for message, wrong in WRONG_DEFAULTS.get(name, ())
                                 if mismatch(got, step(*arguments, *{**defaults, **wrong}.values()), RTOL, 0.0) is None),
                                None))
 
 
-def expect_inputs_unchanged(student, name: str) -> None:
-    """The step returns new arrays; the caller's theta, grad and state stay as they were."""
-    rule = RULES[name]
-    arguments = seeded_inputs(rule) + RUNS[name][0].hyper
-    call = describe_call(name, arguments)
-    answer = student.run(probes.arguments_after, getattr(student, name), *arguments, label=call)
-    for argument, before, after in zip(rule.arguments, arguments, answer["arguments"]):
-        expect_that(np.array_equal(before, after),
-                    f"{call} changed its argument {argument}: it was {describe(before)} before the call and "
-                    f"{describe(after)} after it; expected it unchanged.",
-                    mistake=f"{argument} was updated in place ({argument} -= ..., {argument} *= ... or "
-                            f"{argument}[...] = ...); compute the new value as a new array, e.g. "
-                            f"{argument} = {argument} - ..., and return it")
+IN_PLACE = ("{argument} was updated in place ({argument} -= ..., {argument} *= ... or {argument}[...] = ...); compute "
+            "the new value as a new array, e.g. {argument} = {argument} - ..., and return it")
 
 
 def expect_theta_paths(student, name: str, runs) -> None:
@@ -522,128 +522,63 @@ def expect_theta_paths(student, name: str, runs) -> None:
         expect_path(student, RULES[name], run, "theta")
 
 
-def expect_state_paths(student, name: str) -> None:
+# ---------------------------------------------------------------------------------------------- the tables
+
+@pytest.mark.parametrize("name", [
+    row("sgd_step", name="sgd_step: 100 steps match torch.optim.SGD on seeded least-squares problems", points=3),
+    row("momentum_step", name="momentum_step: 100 steps match torch.optim.SGD with momentum on seeded problems",
+        points=3),
+    row("adagrad_step", name="adagrad_step: 100 steps match torch.optim.Adagrad on seeded least-squares problems",
+        points=3),
+    row("rmsprop_step", name="rmsprop_step: 100 steps match torch.optim.RMSprop on seeded least-squares problems",
+        points=3),
+    row("adam_step", name="adam_step: 100 steps match torch.optim.Adam on seeded least-squares problems", points=3),
+])
+def test_path(student, name):
+    expect_theta_paths(student, name, RUNS[name])
+
+
+@pytest.mark.parametrize("name", [
+    row("adagrad_step", name="adagrad_step: matches Adagrad with gradients around 1e-6, where eps matters", points=2),
+    row("rmsprop_step", name="rmsprop_step: matches RMSprop with gradients around 1e-6, where eps matters", points=2),
+    row("adam_step", name="adam_step: matches Adam with gradients around 1e-6, where eps matters", points=2),
+])
+def test_small_gradients(student, name):
+    expect_theta_paths(student, name, [SMALL_RUNS[name]])
+
+
+@pytest.mark.parametrize("name", [
+    row("momentum_step", name="momentum_step: returns the velocity v = mu*v + lr*grad (lr times torch's buffer)",
+        points=2),
+    row("adagrad_step", name="adagrad_step: returns g_sum, the running sum of squared gradients", points=2),
+    row("rmsprop_step", name="rmsprop_step: returns sq_avg, the moving average of squared gradients", points=2),
+    row("adam_step", name="adam_step: returns m and v, not bias-corrected (torch's exp_avg and exp_avg_sq)", points=2),
+])
+def test_state(student, name):
     rule = RULES[name]
     for run in RUNS[name] + ((SMALL_RUNS[name],) if name in SMALL_RUNS else ()):
         for quantity in rule.state:
             expect_path(student, rule, run, quantity)
 
 
-# ---------------------------------------------------------------------------------------------- sgd_step
-
-@graded("sgd_step: 100 steps match torch.optim.SGD on seeded least-squares problems", points=3)
-def test_sgd_step_path(student):
-    expect_theta_paths(student, "sgd_step", RUNS["sgd_step"])
-
-
-@graded("sgd_step: returns a new array and leaves theta and grad unchanged", points=2, core=False)
-def test_sgd_step_inputs_unchanged(student):
-    expect_inputs_unchanged(student, "sgd_step")
+@pytest.mark.parametrize("name", [
+    row("momentum_step", name="momentum_step: mu defaults to 0.9", core=False),
+    row("adagrad_step", name="adagrad_step: lr and eps default to 0.01 and 1e-10", core=False),
+    row("rmsprop_step", name="rmsprop_step: lr, alpha and eps default to 0.01, 0.99 and 1e-8", core=False),
+    row("adam_step", name="adam_step: lr, beta1, beta2 and eps default to 1e-3, 0.9, 0.999 and 1e-8", core=False),
+])
+def test_defaults(student, name):
+    expect_defaults(student, name)
 
 
-# ---------------------------------------------------------------------------------------------- momentum_step
-
-@graded("momentum_step: 100 steps match torch.optim.SGD with momentum on seeded problems", points=3)
-def test_momentum_step_path(student):
-    expect_theta_paths(student, "momentum_step", RUNS["momentum_step"])
-
-
-@graded("momentum_step: returns the velocity v = mu*v + lr*grad (lr times torch's buffer)", points=2)
-def test_momentum_step_velocity(student):
-    expect_state_paths(student, "momentum_step")
-
-
-@graded("momentum_step: mu defaults to 0.9", points=1, core=False)
-def test_momentum_step_defaults(student):
-    expect_defaults(student, "momentum_step")
-
-
-@graded("momentum_step: leaves theta, grad and velocity unchanged", points=2, core=False)
-def test_momentum_step_inputs_unchanged(student):
-    expect_inputs_unchanged(student, "momentum_step")
-
-
-# ---------------------------------------------------------------------------------------------- adagrad_step
-
-@graded("adagrad_step: 100 steps match torch.optim.Adagrad on seeded least-squares problems", points=3)
-def test_adagrad_step_path(student):
-    expect_theta_paths(student, "adagrad_step", RUNS["adagrad_step"])
-
-
-@graded("adagrad_step: matches Adagrad with gradients around 1e-6, where eps matters", points=2)
-def test_adagrad_step_small_gradients(student):
-    expect_theta_paths(student, "adagrad_step", [SMALL_RUNS["adagrad_step"]])
-
-
-@graded("adagrad_step: returns g_sum, the running sum of squared gradients", points=2)
-def test_adagrad_step_state(student):
-    expect_state_paths(student, "adagrad_step")
-
-
-@graded("adagrad_step: lr and eps default to 0.01 and 1e-10", points=1, core=False)
-def test_adagrad_step_defaults(student):
-    expect_defaults(student, "adagrad_step", [
-        ("eps defaults to 1e-10 here, as in torch.optim.Adagrad, not 1e-8", {"eps": 1e-8})])
-
-
-@graded("adagrad_step: leaves theta, grad and g_sum unchanged", points=2, core=False)
-def test_adagrad_step_inputs_unchanged(student):
-    expect_inputs_unchanged(student, "adagrad_step")
-
-
-# ---------------------------------------------------------------------------------------------- rmsprop_step
-
-@graded("rmsprop_step: 100 steps match torch.optim.RMSprop on seeded least-squares problems", points=3)
-def test_rmsprop_step_path(student):
-    expect_theta_paths(student, "rmsprop_step", RUNS["rmsprop_step"])
-
-
-@graded("rmsprop_step: matches RMSprop with gradients around 1e-6, where eps matters", points=2)
-def test_rmsprop_step_small_gradients(student):
-    expect_theta_paths(student, "rmsprop_step", [SMALL_RUNS["rmsprop_step"]])
-
-
-@graded("rmsprop_step: returns sq_avg, the moving average of squared gradients", points=2)
-def test_rmsprop_step_state(student):
-    expect_state_paths(student, "rmsprop_step")
-
-
-@graded("rmsprop_step: lr, alpha and eps default to 0.01, 0.99 and 1e-8", points=1, core=False)
-def test_rmsprop_step_defaults(student):
-    expect_defaults(student, "rmsprop_step", [
-        ("alpha defaults to 0.99, as in torch.optim.RMSprop, not 0.9 (Keras's rho)", {"alpha": 0.9}),
-        ("lr defaults to 0.01, as in torch.optim.RMSprop, not 0.001 (Keras's)", {"lr": 0.001})])
-
-
-@graded("rmsprop_step: leaves theta, grad and sq_avg unchanged", points=2, core=False)
-def test_rmsprop_step_inputs_unchanged(student):
-    expect_inputs_unchanged(student, "rmsprop_step")
-
-
-# ---------------------------------------------------------------------------------------------- adam_step
-
-@graded("adam_step: 100 steps match torch.optim.Adam on seeded least-squares problems", points=3)
-def test_adam_step_path(student):
-    expect_theta_paths(student, "adam_step", RUNS["adam_step"])
-
-
-@graded("adam_step: matches Adam with gradients around 1e-6, where eps matters", points=2)
-def test_adam_step_small_gradients(student):
-    expect_theta_paths(student, "adam_step", [SMALL_RUNS["adam_step"]])
-
-
-@graded("adam_step: returns m and v, not bias-corrected (torch's exp_avg and exp_avg_sq)", points=2)
-def test_adam_step_state(student):
-    expect_state_paths(student, "adam_step")
-
-
-@graded("adam_step: lr, beta1, beta2 and eps default to 1e-3, 0.9, 0.999 and 1e-8", points=1, core=False)
-def test_adam_step_defaults(student):
-    expect_defaults(student, "adam_step", [
-        ("eps defaults to 1e-8, as in torch.optim.Adam, not 1e-7 (Keras's)", {"eps": 1e-7}),
-        ("lr defaults to 1e-3, as in torch.optim.Adam, not 0.01", {"lr": 0.01})])
-
-
-@graded("adam_step: leaves theta, grad, m and v unchanged", points=2, core=False)
-def test_adam_step_inputs_unchanged(student):
-    expect_inputs_unchanged(student, "adam_step")
+@pytest.mark.parametrize("name", [
+    row("sgd_step", name="sgd_step: returns a new array and leaves theta and grad unchanged", points=2, core=False),
+    row("momentum_step", name="momentum_step: leaves theta, grad and velocity unchanged", points=2, core=False),
+    row("adagrad_step", name="adagrad_step: leaves theta, grad and g_sum unchanged", points=2, core=False),
+    row("rmsprop_step", name="rmsprop_step: leaves theta, grad and sq_avg unchanged", points=2, core=False),
+    row("adam_step", name="adam_step: leaves theta, grad, m and v unchanged", points=2, core=False),
+])
+def test_inputs_unchanged(student, name):
+    rule = RULES[name]
+    expect_unchanged(student, getattr(student, name), *seeded_inputs(rule), *RUNS[name][0].hyper,
+                     names=rule.arguments, mistake=IN_PLACE)

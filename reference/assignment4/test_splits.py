@@ -9,11 +9,12 @@ across many seeds send all their calls to the sandbox in one round trip (`call_m
 import math
 
 import numpy as np
+import pytest
 import torch
 
-from autograder.checks import (StudentFault, calls_alike, counted, describe, expect_close, expect_fraction,
-                               expect_raises, expect_that, graded, probes, results_of)
-from autograder.sandbox.remote import RaisedError
+from autograder.checks import (Mistake, StudentFault, calls_alike, counted, describe, expect_accepts,
+                               expect_fraction, expect_raises, expect_that, expect_unchanged, graded, results_of,
+                               row)
 
 SEED = 2021
 TRIALS = 800  # seeds per frequency check, sent in one batch: a correct fraction lies within about 0.1 of its p
@@ -184,14 +185,16 @@ def partition_problem(parts, n, item="row"):
     return None
 
 
-def expect_partition(parts, n, call, hints, item="row"):
-    """Expect `parts` to hold each of range(n) exactly once; `hints` names the known mistake behind each kind."""
+def expect_partition(parts, n, call, mistakes, item="row"):
+    """Expect `parts` to hold each of range(n) exactly once; each of `mistakes` is the one behind a kind of problem
+    (see partition_problem)."""
     problem = partition_problem(parts, n, item)
     if problem is None:
         return
     kind, clause = problem
     raise StudentFault(f"{call} returned {' and '.join(parts)} where {clause}; expected every {item} of range({n}) "
-                       f"in exactly one of them.", mistake=hints.get(kind))
+                       f"in exactly one of them.",
+                       mistake=next((message for message, wrong in mistakes if wrong == kind), None))
 
 
 def expect_type_like(part, original, what, call):
@@ -256,11 +259,8 @@ def expect_inputs_unchanged(student, student_function, name, arguments):
     """Expect data and labels, numpy and torch, to be as they were after the call."""
     for kind in ("numpy", "torch"):
         data, labels = indexed(30, kind)
-        call = shown(name, 30, kind, **arguments)
-        answer = student.run(probes.arguments_after, student_function, data, labels, *arguments.values(), label=call)
-        for given, after, what in zip((data, labels), answer["arguments"], ("data", "labels")):
-            expect_close(after, given, call=f"{what} after {call} (it must stay as it was)",
-                         mistakes=[(IN_PLACE, after)])
+        expect_unchanged(student, student_function, data, labels, *arguments.values(), names=("data", "labels"),
+                         call=shown(name, 30, kind, **arguments), mistake=IN_PLACE)
 
 
 def expect_seeded(student_function, name, names, arguments):
@@ -320,10 +320,10 @@ def expect_rows_equally_likely(student, student_function, name, names, sizes, ar
     expect_that(len(splits) > 1, f"{label} returned the same split for every seed; expected a different random split "
                                  f"for each.", mistake=SEQUENTIAL if sequential else FIXED_SEED)
     counts = membership.sum(axis=1)
-    for row in (0, n // 2, n - 1):
+    for watched in (0, n // 2, n - 1):
         for position, (part, size) in enumerate(zip(names, sizes)):
-            expect_fraction(int(counts[position, row]), TRIALS, size / n,
-                            what=f"how often row {row} of data landed in {part}_data in {label}")
+            expect_fraction(int(counts[position, watched]), TRIALS, size / n,
+                            what=f"how often row {watched} of data landed in {part}_data in {label}")
 
 
 def stacked_membership(many, names, n):
@@ -354,76 +354,18 @@ def tts_cases():
     return [(n, prop, "torch" if i % 5 == 4 else "numpy") for i, (n, prop) in enumerate(cases)]
 
 
-def tts_results(student, cases):
-    """train_test_split on each case's indexed data with seed=SEED, in one round trip."""
-    return results_of(student, student.train_test_split, [(*indexed(n, kind), prop, SEED) for n, prop, kind in cases],
-                      label=f"train_test_split(data, labels, train_prop, seed={SEED}) on {len(cases)} inputs")
-
-
 @graded("train_test_split: train gets int(n * train_prop) rows and test the rest, also where round() would "
         "differ", points=3)
 def test_tts_sizes(student):
     cases = tts_cases()
-    for (n, prop, kind), result in zip(cases, tts_results(student, cases)):
+    for (n, prop, kind), result in zip(cases, split_results(student, "train_test_split", cases)):
         call = shown("train_test_split", n, kind, train_prop=prop, seed=SEED)
         ids = split_ids(result, TWO_PARTS, n, call)
         n_train = int(n * prop)
         expect_sizes({part: len(ids[part]) for part in TWO_PARTS}, {"train": n_train, "test": n - n_train},
                      f"n_train = int({n} * {prop}) = int({n * prop:.4g}) = {n_train}, and test gets the rest", call,
-                     mistakes=[(ROUNDED, {"train": up, "test": n - up})
+                     mistakes=[Mistake(ROUNDED, {"train": up, "test": n - up})
                                for up in (round(n * prop), math.ceil(n * prop))])
-
-
-@graded("train_test_split: train and test are disjoint and together hold every row once", points=2, core=False)
-def test_tts_partition(student):
-    cases = tts_cases()[::3]
-    for (n, prop, kind), result in zip(cases, tts_results(student, cases)):
-        call = shown("train_test_split", n, kind, train_prop=prop, seed=SEED)
-        parts = split_ids(result, TWO_PARTS, n, call)
-        expect_partition({f"{part}_data": ids for part, ids in parts.items()}, n, call,
-                         {"repeated": WITH_REPLACEMENT, "shared": DRAWN_SEPARATELY})
-
-
-@graded("train_test_split: every row keeps its own label", points=2, core=False)
-def test_tts_labels_paired(student):
-    cases = [(n, kind, {"train_prop": prop, "seed": SEED}) for n, prop, kind in tts_cases()[:10]]
-    expect_labels_paired(student, student.train_test_split, "train_test_split", TWO_PARTS, cases)
-
-
-@graded("train_test_split: numpy in gives numpy out, tensor in gives tensor out, with the input's dtype and row "
-        "shape", points=2, core=False)
-def test_tts_types(student):
-    expect_types_kept(student.train_test_split, "train_test_split", TWO_PARTS, {"train_prop": 0.75, "seed": SEED})
-
-
-@graded("train_test_split: does not modify data or labels", points=2, core=False)
-def test_tts_inputs_unchanged(student):
-    expect_inputs_unchanged(student, student.train_test_split, "train_test_split", {"train_prop": 0.7, "seed": SEED})
-
-
-@graded("train_test_split: the same seed gives the same split, different seeds different ones", points=2, core=False)
-def test_tts_seeded(student):
-    expect_seeded(student.train_test_split, "train_test_split", TWO_PARTS, {"train_prop": 0.5})
-
-
-@graded("train_test_split: without a seed, every call draws a fresh split", points=1, core=False)
-def test_tts_fresh_without_seed(student):
-    expect_fresh_without_seed(student.train_test_split, "train_test_split", TWO_PARTS, {"train_prop": 0.5})
-
-
-@graded(f"train_test_split: over {TRIALS} seeds, each row lands in train with probability n_train / n", points=3)
-def test_tts_rows_equally_likely(student):
-    expect_rows_equally_likely(student, student.train_test_split, "train_test_split", TWO_PARTS, (7, 3),
-                               {"train_prop": 0.7})
-
-
-@graded("train_test_split: raises ValueError for train_prop outside (0, 1), 80 (a percent) included",
-        points=1, core=False)
-def test_tts_rejects_bad_proportion(student):
-    data, labels = indexed(10)
-    for prop in (0.0, 1.0, -0.2, 1.5, 80):
-        expect_raises(ValueError, student.train_test_split, data, labels, prop,
-                      call=f"train_test_split(data, labels, train_prop={prop}) on 10 rows")
 
 
 # ---------------------------------------------------------------------------------------------- train_dev_test_split
@@ -434,18 +376,11 @@ def tdt_cases():
     return [(n, partitions, "torch" if i % 4 == 3 else "numpy") for i, (n, partitions) in enumerate(cases)]
 
 
-def tdt_results(student, cases):
-    """train_dev_test_split on each case's indexed data with seed=SEED, in one round trip."""
-    return results_of(student, student.train_dev_test_split,
-                      [(*indexed(n, kind), partitions, SEED) for n, partitions, kind in cases],
-                      label=f"train_dev_test_split(data, labels, partitions, seed={SEED}) on {len(cases)} inputs")
-
-
 @graded("train_dev_test_split: int(n * partitions[0]) train rows, int(n * partitions[1]) dev rows and the rest "
         "in test", points=3)
 def test_tdt_sizes(student):
     cases = tdt_cases()
-    for (n, partitions, kind), result in zip(cases, tdt_results(student, cases)):
+    for (n, partitions, kind), result in zip(cases, split_results(student, "train_dev_test_split", cases)):
         call = shown("train_dev_test_split", n, kind, partitions=partitions, seed=SEED)
         ids = split_ids(result, THREE_PARTS, n, call)
         n_train, n_dev = int(n * partitions[0]), int(n * partitions[1])
@@ -454,57 +389,112 @@ def test_tdt_sizes(student):
                 f"and test gets the rest")
         expect_sizes({part: len(ids[part]) for part in THREE_PARTS},
                      {"train": n_train, "dev": n_dev, "test": n - n_train - n_dev}, rule, call, mistakes=[
-                         (ROUNDED, {"train": rounded[0], "dev": rounded[1], "test": n - sum(rounded)}),
-                         (TEST_BY_INT, {"train": n_train, "dev": n_dev, "test": int(n * partitions[2])}),
+                         Mistake(ROUNDED, {"train": rounded[0], "dev": rounded[1], "test": n - sum(rounded)}),
+                         Mistake(TEST_BY_INT, {"train": n_train, "dev": n_dev, "test": int(n * partitions[2])}),
                      ])
 
 
-@graded("train_dev_test_split: train, dev and test are disjoint and together hold every row once", points=2, core=False)
-def test_tdt_partition(student):
-    cases = tdt_cases()[::3]
-    for (n, partitions, kind), result in zip(cases, tdt_results(student, cases)):
-        call = shown("train_dev_test_split", n, kind, partitions=partitions, seed=SEED)
-        parts = split_ids(result, THREE_PARTS, n, call)
+# ---------------------------------------------------------------------------------------------- both splits
+
+SPLITS = {  # each split function: the parts it returns, the name of its proportions and its seeded cases
+    "train_test_split": (TWO_PARTS, "train_prop", tts_cases),
+    "train_dev_test_split": (THREE_PARTS, "partitions", tdt_cases),
+}
+
+
+def split_results(student, name, cases):
+    """The split `name` on each case's indexed data with seed=SEED, in one round trip."""
+    proportions = SPLITS[name][1]
+    return results_of(student, getattr(student, name), [(*indexed(n, kind), value, SEED) for n, value, kind in cases],
+                      label=f"{name}(data, labels, {proportions}, seed={SEED}) on {len(cases)} inputs")
+
+
+@pytest.mark.parametrize("name", [
+    row("train_test_split", name="train_test_split: train and test are disjoint and together hold every row once",
+        points=2, core=False),
+    row("train_dev_test_split", name="train_dev_test_split: train, dev and test are disjoint and together hold every "
+                                     "row once", points=2, core=False),
+])
+def test_partition(student, name):
+    names, proportions, cases = SPLITS[name]
+    cases = cases()[::3]
+    for (n, value, kind), result in zip(cases, split_results(student, name, cases)):
+        call = shown(name, n, kind, **{proportions: value}, seed=SEED)
+        parts = split_ids(result, names, n, call)
         expect_partition({f"{part}_data": ids for part, ids in parts.items()}, n, call,
-                         {"repeated": WITH_REPLACEMENT, "shared": DRAWN_SEPARATELY})
+                         [Mistake(WITH_REPLACEMENT, "repeated"), Mistake(DRAWN_SEPARATELY, "shared")])
 
 
-@graded("train_dev_test_split: every row keeps its own label", points=2, core=False)
-def test_tdt_labels_paired(student):
-    cases = [(n, kind, {"partitions": partitions, "seed": SEED}) for n, partitions, kind in tdt_cases()[:8]]
-    expect_labels_paired(student, student.train_dev_test_split, "train_dev_test_split", THREE_PARTS, cases)
+@pytest.mark.parametrize("name, count", [
+    row("train_test_split", 10, name="train_test_split: every row keeps its own label", points=2, core=False),
+    row("train_dev_test_split", 8, name="train_dev_test_split: every row keeps its own label", points=2, core=False),
+])
+def test_labels_paired(student, name, count):
+    names, proportions, cases = SPLITS[name]
+    cases = [(n, kind, {proportions: value, "seed": SEED}) for n, value, kind in cases()[:count]]
+    expect_labels_paired(student, getattr(student, name), name, names, cases)
 
 
-@graded("train_dev_test_split: numpy in gives numpy out, tensor in gives tensor out, with the input's dtype and "
-        "row shape", points=1, core=False)
-def test_tdt_types(student):
-    expect_types_kept(student.train_dev_test_split, "train_dev_test_split", THREE_PARTS,
-                      {"partitions": (0.6, 0.2, 0.2), "seed": SEED})
+@pytest.mark.parametrize("name, arguments", [
+    row("train_test_split", {"train_prop": 0.75, "seed": SEED}, name="train_test_split: numpy in gives numpy out, "
+        "tensor in gives tensor out, with the input's dtype and row shape", points=2, core=False),
+    row("train_dev_test_split", {"partitions": (0.6, 0.2, 0.2), "seed": SEED}, name="train_dev_test_split: numpy in "
+        "gives numpy out, tensor in gives tensor out, with the input's dtype and row shape", points=1, core=False),
+])
+def test_types(student, name, arguments):
+    expect_types_kept(getattr(student, name), name, SPLITS[name][0], arguments)
 
 
-@graded("train_dev_test_split: does not modify data or labels", points=1, core=False)
-def test_tdt_inputs_unchanged(student):
-    expect_inputs_unchanged(student, student.train_dev_test_split, "train_dev_test_split",
-                            {"partitions": (0.6, 0.2, 0.2), "seed": SEED})
+@pytest.mark.parametrize("name, arguments", [
+    row("train_test_split", {"train_prop": 0.7, "seed": SEED}, name="train_test_split: does not modify data or labels",
+        points=2, core=False),
+    row("train_dev_test_split", {"partitions": (0.6, 0.2, 0.2), "seed": SEED},
+        name="train_dev_test_split: does not modify data or labels", points=1, core=False),
+])
+def test_inputs_unchanged(student, name, arguments):
+    expect_inputs_unchanged(student, getattr(student, name), name, arguments)
 
 
-@graded("train_dev_test_split: the same seed gives the same split, different seeds different ones",
-        points=2, core=False)
-def test_tdt_seeded(student):
-    expect_seeded(student.train_dev_test_split, "train_dev_test_split", THREE_PARTS, {"partitions": (0.5, 0.25, 0.25)})
+@pytest.mark.parametrize("name, arguments", [
+    row("train_test_split", {"train_prop": 0.5}, name="train_test_split: the same seed gives the same split, "
+                                                      "different seeds different ones", points=2, core=False),
+    row("train_dev_test_split", {"partitions": (0.5, 0.25, 0.25)}, name="train_dev_test_split: the same seed gives "
+        "the same split, different seeds different ones", points=2, core=False),
+])
+def test_seeded(student, name, arguments):
+    expect_seeded(getattr(student, name), name, SPLITS[name][0], arguments)
 
 
-@graded("train_dev_test_split: without a seed, every call draws a fresh split", points=1, core=False)
-def test_tdt_fresh_without_seed(student):
-    expect_fresh_without_seed(student.train_dev_test_split, "train_dev_test_split", THREE_PARTS,
-                              {"partitions": (0.5, 0.25, 0.25)})
+@pytest.mark.parametrize("name, arguments", [
+    row("train_test_split", {"train_prop": 0.5}, name="train_test_split: without a seed, every call draws a fresh "
+                                                      "split", core=False),
+    row("train_dev_test_split", {"partitions": (0.5, 0.25, 0.25)}, name="train_dev_test_split: without a seed, every "
+                                                                         "call draws a fresh split", core=False),
+])
+def test_fresh_without_seed(student, name, arguments):
+    expect_fresh_without_seed(getattr(student, name), name, SPLITS[name][0], arguments)
 
 
-@graded(f"train_dev_test_split: over {TRIALS} seeds, each row lands in train, dev and test with probabilities "
-        f"n_train / n, n_dev / n and n_test / n", points=3)
-def test_tdt_rows_equally_likely(student):
-    expect_rows_equally_likely(student, student.train_dev_test_split, "train_dev_test_split", THREE_PARTS, (5, 3, 2),
-                               {"partitions": (0.5, 0.3, 0.2)})
+@pytest.mark.parametrize("name, sizes, arguments", [
+    row("train_test_split", (7, 3), {"train_prop": 0.7}, name=f"train_test_split: over {TRIALS} seeds, each row "
+                                                              f"lands in train with probability n_train / n", points=3),
+    row("train_dev_test_split", (5, 3, 2), {"partitions": (0.5, 0.3, 0.2)},
+        name=f"train_dev_test_split: over {TRIALS} seeds, each row lands in train, dev and test with probabilities "
+             f"n_train / n, n_dev / n and n_test / n", points=3),
+])
+def test_rows_equally_likely(student, name, sizes, arguments):
+    expect_rows_equally_likely(student, getattr(student, name), name, SPLITS[name][0], sizes, arguments)
+
+
+# ------------------------------------------------------------------------------------ what the splits refuse, accept
+
+@graded("train_test_split: raises ValueError for train_prop outside (0, 1), 80 (a percent) included",
+        points=1, core=False)
+def test_tts_rejects_bad_proportion(student):
+    data, labels = indexed(10)
+    for prop in (0.0, 1.0, -0.2, 1.5, 80):
+        expect_raises(ValueError, student.train_test_split, data, labels, prop,
+                      call=f"train_test_split(data, labels, train_prop={prop}) on 10 rows")
 
 
 @graded("train_dev_test_split: raises ValueError for partitions that do not sum to 1", points=1, core=False)
@@ -533,21 +523,16 @@ def test_tdt_accepts_rounding(student):
     data, labels = indexed(n)
     for partitions in ((0.7, 0.2, 0.1), (0.56, 0.34, 0.1)):
         call = shown("train_dev_test_split", n, "numpy", partitions=partitions, seed=SEED)
-        try:
-            result = student.train_dev_test_split(data, labels, partitions, SEED)
-        except RaisedError as raised:
-            if "ValueError" not in raised.mro:
-                raise
-            raise StudentFault(
-                f"{raised} Expected a split: these partitions add up to {sum(partitions)!r} in floating point, which "
-                f"is 1 within 1e-9.", mistake=EXACT_SUM) from None
+        result = expect_accepts(ValueError, student.train_dev_test_split, data, labels, partitions, SEED,
+                                expected=f"a split: these partitions add up to {sum(partitions)!r} in floating point, "
+                                         f"which is 1 within 1e-9", mistake=EXACT_SUM)
         ids = split_ids(result, THREE_PARTS, n, call)
         n_train, n_dev = int(n * partitions[0]), int(n * partitions[1])
         rounded = [round(n * p) for p in partitions[:2]]
         expect_sizes({part: len(ids[part]) for part in THREE_PARTS},
                      {"train": n_train, "dev": n_dev, "test": n - n_train - n_dev},
                      f"n_train = int({n} * {partitions[0]}), n_dev = int({n} * {partitions[1]}), test the rest", call,
-                     mistakes=[(ROUNDED, {"train": rounded[0], "dev": rounded[1], "test": n - sum(rounded)})])
+                     mistakes=[Mistake(ROUNDED, {"train": rounded[0], "dev": rounded[1], "test": n - sum(rounded)})])
 
 
 # ---------------------------------------------------------------------------------------------- kfold_indices
@@ -622,7 +607,7 @@ def test_kfold_partition(student):
         call = f"kfold_indices({n}, {k}, seed={SEED})"
         folds = fold_ids(result, n, k, call)
         expect_partition({f"val_idx of fold {j}": val for j, (_, val) in enumerate(folds)}, n, call,
-                         {"repeated": OVERLAPPING_FOLDS, "shared": OVERLAPPING_FOLDS}, item="index")
+                         [Mistake(OVERLAPPING_FOLDS, "repeated"), Mistake(OVERLAPPING_FOLDS, "shared")], item="index")
 
 
 @graded("kfold_indices: train_idx is the complement of val_idx in every fold", points=2)
@@ -632,7 +617,7 @@ def test_kfold_complement(student):
         call = f"kfold_indices({n}, {k}, seed={SEED})"
         for j, (train, val) in enumerate(fold_ids(result, n, k, call)):
             expect_partition({f"train_idx of fold {j}": train, f"val_idx of fold {j}": val}, n, call,
-                             {"shared": NOT_COMPLEMENT}, item="index")
+                             [Mistake(NOT_COMPLEMENT, "shared")], item="index")
 
 
 @graded("kfold_indices: validation folds differ in size by at most one, also when n % k >= 2", points=3)
@@ -717,7 +702,7 @@ def test_kfold_random_folds(student):
     beside_next = int((validation[:, :, 0] & validation[:, :, 1]).any(axis=1).sum())
     expect_fraction(beside_next, TRIALS, (n // k - 1) / (n - 1),
                     what=f"how often indices 0 and 1 shared a validation fold in {label}",
-                    alternatives=[(SEQUENTIAL_FOLDS, 1.0)])
+                    alternatives=[Mistake(SEQUENTIAL_FOLDS, 1.0)])
 
 
 def stacked_validation_folds(many, n, k):
