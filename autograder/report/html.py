@@ -40,8 +40,11 @@ DRAWING_FAILED = "the grader could not draw it, not a fault of your code ({error
 MISTAKE_LINE = "{function}: {mistake}"
 SANDBOX_LINE = "Your code ran in a sandbox: {layers}."
 HIDDEN_TAG = "hidden"
-# On the image itself: an LMS's page keeps no stylesheet of ours, and a plot must not overflow a narrow column.
+# On the elements themselves, as the stylesheet says too: an LMS's page keeps no stylesheet of ours, and there a
+# plot must not overflow a narrow column, nor a test's mark and points float beside the middle of its sentence.
 IMAGE_STYLE = "max-width: 100%; height: auto;"
+ROW_STYLE = "vertical-align: top;"  # inherited by the row's cells (HTML's own stylesheet: td {vertical-align: inherit})
+SENTENCE_STYLE = "margin: .25rem 0 0;"
 MISTAKES_HEADING = "Known mistakes found"
 NOTES_HEADING = "Notes"
 
@@ -93,8 +96,9 @@ body {{ {root} max-width: 70rem; margin: 1.5rem auto; padding: 0 1rem; }}
 </html>
 """
 # In a notebook the report is a card of its own colours (a dark theme must not make its text unreadable), its
-# rules scoped to it so that none restyles the notebook around it.
-INLINE_SCOPE = "div.grade-feedback"
+# rules scoped to it so that none restyles the notebook around it. The class twice: JupyterLab's own rules for
+# cells (`:not(.jp-RenderedMarkdown).jp-RenderedHTMLCommon td`, right-aligned) weigh two classes and an element.
+INLINE_SCOPE = "div.grade-feedback.grade-feedback"
 INLINE = """<div class="grade-feedback">
 <style>
 {scope} {{ {root} background: #fff; border: 1px solid #ddd; border-radius: 4px; padding: 0 1rem .5rem;
@@ -199,7 +203,7 @@ def _section(number: int, function: str, results: list[TestResult], plots: list,
     """One function: its plots first (seen faster than read), then its tests, each lost point's sentence under
     its test; the tests of a function that passed them all folded away."""
     parts = [f'<section id="{markup.anchor}{number}">',
-             _heading(2, f"<span>{html_text(function)}</span><span>{_points(results)}</span>", markup)]
+             _heading(2, f"<span>{html_text(function)}</span> <span>{_points(results)}</span>", markup)]
     if plots:
         parts.append('<div class="plots">\n' + "\n".join(_figure(plot) for plot in plots) + "\n</div>")
     if results:
@@ -214,8 +218,9 @@ def _section(number: int, function: str, results: list[TestResult], plots: list,
 
 def _test_row(result: TestResult) -> str:
     tag = f'<span class="tag">{HIDDEN_TAG}</span>' if result.hidden else ""
-    sentence = f'<p class="sentence">{html_text(result.feedback)}</p>' if result.status != PASSED else ""
-    return (f'<tr class="{result.status}"><td class="mark" title="{STATUS_WORDS[result.status]}">'
+    sentence = (f'<p class="sentence" style="{SENTENCE_STYLE}">{html_text(result.feedback)}</p>'
+                if result.status != PASSED else "")
+    return (f'<tr class="{result.status}" style="{ROW_STYLE}"><td class="mark" title="{STATUS_WORDS[result.status]}">'
             f'{MARKS[result.status]}</td><td>{html_text(result.name)}{tag}{sentence}</td>'
             f'<td class="number">{_number(result.score)}/{_number(result.max_score)}</td></tr>')
 
@@ -234,8 +239,8 @@ def _figure(plot) -> str:
     width, height = drawing.pixels(plot)
     notes = " ".join([plot.note, *drawing.caveats(plot)]).strip()
     caption = f"<strong>{html_text(plot.title)}</strong>" + (f" {html_text(notes)}" if notes else "")
-    return (f'<figure><img src="data:image/png;base64,{data}" width="{width}" height="{height}" style="{IMAGE_STYLE}" '
-            f'alt="{html_text(plot.title)}"><figcaption>{caption}</figcaption></figure>')
+    return (f'<figure><img src="data:image/png;base64,{data}" width="{width}" height="{height}" '
+            f'style="{IMAGE_STYLE}" alt="{html_text(plot.title)}"><figcaption>{caption}</figcaption></figure>')
 
 
 def _hidden(report: Report, markup: _Markup) -> str:
