@@ -34,6 +34,7 @@ PUBLIC_SCORE = "Public tests: {score} / {max_score}"
 GRADED_IN = "for {submission}, graded in {seconds:.1f} s"
 NOT_GRADED = "This submission could not be graded: {reason}"
 ALL_PASSED = "Passed: all {tests}."
+ONE_PASSED = "Passed: its one test."
 TESTS_PASSED = "{passed} of {total} passed"
 NOT_DRAWN = "Not drawn: {reason}"
 DRAWING_FAILED = "the grader could not draw it, not a fault of your code ({error})."
@@ -209,8 +210,8 @@ def _section(number: int, function: str, results: list[TestResult], plots: list,
     if results:
         table = '<table class="tests">\n<tbody>\n' + "\n".join(map(_test_row, results)) + "\n</tbody>\n</table>"
         if all(result.status == PASSED for result in results):
-            table = f"<details>\n<summary>{html_text(ALL_PASSED.format(tests=counted(len(results), 'test')))}" \
-                    f"</summary>\n{table}\n</details>"
+            passed = ONE_PASSED if len(results) == 1 else ALL_PASSED.format(tests=counted(len(results), "test"))
+            table = f"<details>\n<summary>{html_text(passed)}</summary>\n{table}\n</details>"
         parts.append(table)
     parts.append("</section>")
     return "\n".join(parts)
