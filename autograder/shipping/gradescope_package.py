@@ -53,6 +53,8 @@ python3 -m venv {venv}
 {venv}/bin/pip install --no-cache-dir --upgrade pip
 {venv}/bin/pip install --no-cache-dir --index-url {torch_index} torch
 {venv}/bin/pip install --no-cache-dir ./{wheel}
+# matplotlib's font cache, built once into the image rather than by every run that draws plots
+{venv}/bin/python -c "import matplotlib.font_manager"
 chmod -R go-rwx {course}
 """
 RUN = """#!/usr/bin/env bash
