@@ -15,7 +15,8 @@ from pathlib import Path
 import click
 
 from autograder.assignments import AssignmentError, load_assignment
-from autograder.exporters.gradescope import DEFAULT_HIDDEN_VISIBILITY, HIDDEN_VISIBILITIES
+from autograder.exporters.gradescope import (DEFAULT_HIDDEN_VISIBILITY, HIDDEN_VISIBILITIES, HTML, MARKDOWN,
+                                             OUTPUT_FORMATS)
 from autograder.feedback import GRADER_FAULT, counted
 from autograder.plotdata import PLOT_CHOICES, PLOTS_FAILING, PLOTS_NONE
 from autograder.report import ERROR, FAILED, Report
@@ -46,6 +47,9 @@ timeout_option = click.option("--timeout", type=click.FloatRange(min=0.1),
 visibility_option = click.option("--hidden-visibility", type=click.Choice(HIDDEN_VISIBILITIES),
                                  default=DEFAULT_HIDDEN_VISIBILITY, show_default=True,
                                  help="When Gradescope shows students the hidden tests' results.")
+output_format_option = click.option(
+    "--output-format", type=click.Choice(OUTPUT_FORMATS), default=MARKDOWN, show_default=True,
+    help="results.json's output for students: Markdown, or HTML with the plots of each function failing a public test.")
 plots_option = click.option("--plots", type=click.Choice(PLOT_CHOICES), default=PLOTS_FAILING, show_default=True,
                             help="Plots in feedback.html: of each function with a failing test, of all, or none.")
 
@@ -92,7 +96,8 @@ def grade():
 @plots_option
 @timeout_option
 @visibility_option
-def run(assignment, submission, results, feedback, plots, timeout, hidden_visibility):
+@output_format_option
+def run(assignment, submission, results, feedback, plots, timeout, hidden_visibility, output_format):
     """Grade one submission (default: the one in the current folder).
 
     Example: `grade assignment2 submissions/alice/regularization.ipynb --results results.json`
@@ -101,7 +106,7 @@ def run(assignment, submission, results, feedback, plots, timeout, hidden_visibi
     from autograder.submission import SubmissionNotFound, find_worked_on
 
     where = submission or Path.cwd()
-    outputs = (results, feedback, hidden_visibility)
+    outputs = (results, feedback, hidden_visibility, output_format)
     try:
         definition = load_assignment(assignment)
     except AssignmentError as error:
@@ -117,7 +122,7 @@ def run(assignment, submission, results, feedback, plots, timeout, hidden_visibi
         with _notice_while_slow(GRADING_NOTICE.format(submission=path.name)), \
                 start_sandbox(definition.course) as sandbox:
             report = grade_submission(definition, path, sandbox=sandbox, timeout=timeout,
-                                      plots=plots if feedback else PLOTS_NONE)
+                                      plots=plots if feedback or output_format == HTML else PLOTS_NONE)
     except Exception as error:  # noqa: BLE001 -- whatever broke, the LMS still gets a results.json
         _write_outputs(_ungraded(definition, path.name, GRADER_FAULT.format(error=NO_TEST_RAN), ERROR), *outputs)
         detail = str(error) if isinstance(error, GradingError) else traceback.format_exc()
@@ -263,7 +268,8 @@ def release(assignments, out):
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The zip to write, e.g. autograder.zip.")
 @visibility_option
-def gradescope(assignment, out, hidden_visibility):
+@output_format_option
+def gradescope(assignment, out, hidden_visibility, output_format):
     """Build one assignment's Gradescope autograder: setup.sh, run_autograder, the grader, its hidden tests.
 
     Example: `grade gradescope assignment2 --out autograder.zip --hidden-visibility after_due_date`
@@ -273,7 +279,7 @@ def gradescope(assignment, out, hidden_visibility):
 
     started = time.monotonic()
     try:
-        members = build_package(load_assignment(assignment), out, hidden_visibility)
+        members = build_package(load_assignment(assignment), out, hidden_visibility, output_format)
     except (AssignmentError, ShippingError) as error:
         raise UsageProblem(str(error)) from None
     top = [name for name in members if "/" not in name]
@@ -343,15 +349,15 @@ def export_otter(assignment, out):
 
 
 def _write_outputs(report, results: Path | None, feedback: Path | None,
-                   hidden_visibility: str = DEFAULT_HIDDEN_VISIBILITY) -> None:
+                   hidden_visibility: str = DEFAULT_HIDDEN_VISIBILITY, output_format: str = MARKDOWN) -> None:
     """Write `--results FILE` and the `--feedback DIR` folder, whichever were asked for."""
     from autograder.exporters.feedback_folder import write_feedback_folder
     from autograder.exporters.gradescope import write_results
 
     if results:
-        write_results(report, results, hidden_visibility)
+        write_results(report, results, hidden_visibility, output_format)
     if feedback:
-        write_feedback_folder(report, feedback, hidden_visibility)
+        write_feedback_folder(report, feedback, hidden_visibility, output_format)
 
 
 def _ungraded(definition, submission: str, sentence: str, status: str = FAILED) -> Report:

@@ -8,7 +8,9 @@
         |  grade(), as `grade` grades a saved notebook: the notebook rules keep the definitions and the setup they
         |  need (submission.py), the child runs them in the sandbox, the tests run in this process
         v
-    a table in the cell's output: HTML in a notebook, text in a terminal; the same sentences as `grade`
+    the cell's output: in a notebook, feedback.html's content (score, tests and sentences, named mistakes, the
+        plots of each failing function, images embedded, its style applying inside it only); in a terminal, the
+        text `grade` prints
 
 No object of the kernel crosses to the sandbox: the child runs the cells' source, so a check sees what the notebook
 says now, without saving it. The zygote starts on the first check and serves the next ones (it ends with the
@@ -27,8 +29,8 @@ from pathlib import Path
 from autograder.assignments import Assignment, AssignmentError, course_root, list_assignments, load_assignment
 from autograder.feedback import GRADER_FAULT, counted
 from autograder.grading import GradingError, grade, start_sandbox
-from autograder.report import PASSED, Report, text
-from autograder.report.safe import html_text, shown
+from autograder.plotdata import PLOTS_FAILING
+from autograder.report import Report, html, text
 from autograder.sandbox.control import Sandbox
 
 NOT_IN_A_NOTEBOOK = ("check() grades the cells of a Jupyter or Colab notebook, and this Python is not running one; "
@@ -40,8 +42,6 @@ UNKNOWN_FUNCTION = "{assignment} grades no function {name!r}{hint}; its graded f
 CLOSE_NAME = " (did you mean {close!r}?)"
 SUBMISSION = "the cells this kernel ran"
 CELLS_NOTE = "Graded the {cells} this kernel ran, in the order it ran them: cell n is the one Jupyter marks [n]."
-STYLE = ("<style>.grade-check td{vertical-align:top;text-align:left}.grade-check .lost{color:#b00020}"
-         ".grade-check .sentence{font-size:90%;white-space:pre-wrap}</style>")
 
 _sandboxes: dict[Path, Sandbox] = {}  # course -> its running Sandbox, kept between checks
 
@@ -73,35 +73,9 @@ def check(*functions: str, assignment: str | None = None) -> None:
                                  notes=(CELLS_NOTE.format(cells=counted(cells, "cell")), *report.notes))
     if functions:
         report = dataclasses.replace(report, hidden_not_run=(0, 0.0),
-                                     results=tuple(r for r in report.results if r.function in functions))
+                                     results=tuple(r for r in report.results if r.function in functions),
+                                     plots=tuple(plot for plot in report.plots if plot.function in functions))
     _show(report)
-
-
-def html_table(report: Report) -> str:
-    """Lay the report out as an HTML table: mark, test, points, each lost point's sentence under its test."""
-    report = shown(report)
-    rows = []
-    for result in report.results:
-        lost = result.status != PASSED
-        sentence = f'<div class="sentence">{html_text(result.feedback)}</div>' if lost else ""
-        rows.append(f'<tr class="{"lost" if lost else ""}"><td>{text.MARKS[result.status]}</td>'
-                    f"<td>{html_text(result.name)}{sentence}</td><td>{result.score:g}/{result.max_score:g}</td></tr>")
-    score, max_score = sum(r.score for r in report.results), sum(r.max_score for r in report.results)
-    lines = [STYLE, '<div class="grade-check">',
-             f"<p><b>{html_text(f'{report.assignment}: {report.title}')}</b>: graded "
-             f"{html_text(report.submission)} in {report.duration:.1f} s</p>",
-             "<table><thead><tr><th></th><th>Test</th><th>Points</th></tr></thead><tbody>", *rows,
-             "</tbody></table>", f"<p><b>Total: {score:g}/{max_score:g}</b></p>"]
-    tests, points = report.hidden_not_run
-    if tests:
-        hidden = text.HIDDEN_NOT_RUN.format(tests=counted(tests, "hidden test"), points=counted(points, "point"))
-        lines.append(f"<p>{html_text(hidden)}</p>")
-    notes = list(report.notes) + (["Your code ran in a sandbox: " + "; ".join(report.layers) + "."]
-                                  if report.layers else [])
-    if notes:
-        lines += ["<details><summary>Notes</summary><ul>", *(f"<li>{html_text(note)}</li>" for note in notes),
-                  "</ul></details>"]
-    return "\n".join([*lines, "</div>"])
 
 
 def _shell():
@@ -186,7 +160,7 @@ def _grade(definition: Assignment, path: Path) -> Report:
         if sandbox is None or sandbox.process.poll() is not None:
             sandbox = _sandboxes[course] = _started_without_interrupts(definition.course)
             atexit.register(sandbox.close)
-        return grade(definition, path, sandbox=sandbox)
+        return grade(definition, path, sandbox=sandbox, plots=PLOTS_FAILING)
     except GradingError as error:
         _sandboxes.pop(course, None)
         raise CheckError(GRADER_FAULT.format(error=error)) from None
@@ -206,7 +180,7 @@ def _started_without_interrupts(course: Path) -> Sandbox:
 
 
 def _show(report: Report) -> None:
-    """Show the report in the cell's output: the notebook renders the HTML table, a terminal the text."""
+    """Show the report in the cell's output: a notebook renders feedback.html's content, a terminal the text."""
     from IPython.display import display
 
-    display({"text/plain": text.render(report), "text/html": html_table(report)}, raw=True)
+    display({"text/plain": text.render(report), "text/html": html.render_inline(report)}, raw=True)

@@ -22,7 +22,7 @@ KINDS = (LINE, POINTS, PATH, BAND, BARS, HISTOGRAM)
 SIGNIFICANT = 7
 MAX_POINTS = 20_000  # values in one series: a plot is read by eye, and a report is stored per student
 # What drawing needs (Agg: savefig's), here so grading can preload it without importing the report's renderers.
-MATPLOTLIB_MODULES = ("matplotlib.figure", "matplotlib.ticker", "matplotlib.backends.backend_agg")
+MATPLOTLIB_MODULES = ("matplotlib.figure", "matplotlib.ticker", "matplotlib.backends.backend_agg", "PIL.Image")
 
 
 @dataclass(frozen=True)

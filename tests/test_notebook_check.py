@@ -2,22 +2,26 @@
 
 Each notebook runs once per module: cells fill in the stubs, call check, change a function and check again; the
 tests read what each cell displayed. The kernel runs this checkout's grader (PYTHONPATH) on a copy of the course.
+What a cell displays is feedback.html's content: the tests, their sentences and the plots of a failing function
+embedded, a hostile submission's text shown as text, and a style that applies inside the output only.
 """
 import importlib.util
 import json
 import os
+import re
 import shutil
 import sys
 
 import nbformat
 import pytest
 
-from autograder.notebook import CELLS_NOTE, NOT_IN_A_NOTEBOOK, UNKNOWN_FUNCTION, CheckError, check, html_table
-from autograder.report import FAILED, PASSED, Report
-from autograder.report import TestResult as Result  # as TestResult, pytest would try to collect it
-from autograder.report.safe import html_text
+from autograder.notebook import CELLS_NOTE, NOT_IN_A_NOTEBOOK, UNKNOWN_FUNCTION, CheckError, check
+from autograder.report import PASSED
+from autograder.report.html import INLINE_SCOPE, render_inline
+from autograder.report.safe import html_text, inert
 from autograder.report.text import HIDDEN_NOT_RUN
-from conftest import PROJECT
+from conftest import PROJECT, SUBMISSIONS
+from test_feedback_html import HOSTILE, PNG_MAGIC, embedded_pngs, sample_report, strict
 
 REFERENCE = (PROJECT / "reference" / "assignment2" / "regularization.py").read_text()
 NOT_RESCALED = "the survivors were not scaled by 1/(1-p)"
@@ -44,6 +48,9 @@ def l1_reg(model):
 ZYGOTES = ('print([int(c) for c in open(f"/proc/{os.getpid()}/task/{os.getpid()}/children").read().split() '
            'if "autograder.sandbox.zygote" in open(f"/proc/{c}/cmdline").read()])')
 KERNEL_TIMEOUT = 240
+# Its functions raise and return text meant to act where it lands: terminal sequences, Markdown, a <script>.
+OUTPUT_ESCAPES = SUBMISSIONS / "assignment2" / "hostile" / "output_escapes.py"
+SCRIPT = "<script>alert('feedback')</script>"
 
 
 def _require_kernel():
@@ -106,13 +113,15 @@ def instructor_notebook(course, tmp_path_factory):
         "import signal\nos.killpg(os.getpgrp(), signal.SIGINT)",             # 13: Jupyter's interrupt button
         ZYGOTES,                                                             # 14
         'check("l2_reg")',                                                   # 15
+        OUTPUT_ESCAPES.read_text(),                                          # 16: every function hostile
+        "check()",                                                           # 17
     ]
     return run_notebook(sources, folder, course)
 
 
 def test_check_shows_the_named_mistake_of_the_function_as_defined(instructor_notebook):
     page = shown(instructor_notebook[2])
-    assert "<table>" in page and "dropout: with p = 0.2 it zeroes about a fifth" in page
+    assert '<table class="tests">' in page and "dropout: with p = 0.2 it zeroes about a fifth" in page
     assert html_text(NOT_RESCALED) in page and "✗" in page
     assert "l1_reg" not in page  # check("dropout") shows dropout's tests only
     assert "dropout: scales the surviving elements by 1/(1-p)" in page  # a hidden test: the reference is here
@@ -122,7 +131,8 @@ def test_check_shows_the_named_mistake_of_the_function_as_defined(instructor_not
 def test_check_grades_a_redefinition_without_saving_the_notebook(instructor_notebook):
     page = shown(instructor_notebook[4])
     assert "✗" not in page and NOT_RESCALED not in page
-    assert "<b>Total: " in page and page.count("✓") >= 10
+    assert re.search(r"Score: (\d+) / \1<", page) and page.count("✓") >= 10  # every point
+    assert "<img" not in page  # dropout passes: no plot to explain a failure
 
 
 def test_check_runs_the_students_code_in_the_sandbox_never_in_the_kernel(instructor_notebook):
@@ -190,8 +200,48 @@ def test_outside_a_notebook_check_says_where_it_works():
     assert str(caught.value) == NOT_IN_A_NOTEBOOK
 
 
-def test_the_table_shows_student_text_as_text():
-    result = Result("dropout: x", 0.0, 1.0, FAILED, "returned <script>alert(1)</script> & \x1b[2J", False, 1)
-    page = html_table(Report("assignment2", "Regularization", "<img src=x>.ipynb", (result,)))
-    assert "<script>" not in page and "<img" not in page and "\x1b" not in page
-    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; \\x1b[2J" in page
+def test_check_shows_the_plots_of_the_failing_function_embedded_in_the_output(instructor_notebook):
+    parsed = strict(shown(instructor_notebook[2]), whole=False)
+    images = embedded_pngs(parsed)
+    assert images and all(data.startswith(PNG_MAGIC) for data, _, _ in images)
+    assert [value for tag, name, value in parsed.attributes if name == "src"][0].startswith(
+        "data:image/png;base64,")
+    text = " ".join("".join(parsed.text).split())
+    assert "dropout: the values of the survivors" in text  # a plot's caption, beside the test it explains
+    assert "Known mistakes found" in text and f"dropout: {NOT_RESCALED}" in text
+
+
+def test_check_shows_a_hostile_submissions_text_as_text(instructor_notebook):
+    page = shown(instructor_notebook[17])
+    parsed = strict(page, whole=False)
+    assert "script" not in parsed.tags and not [name for _, name, _ in parsed.attributes if name.startswith("on")]
+    assert "\x1b" not in page and "\u202e" not in page
+    text = "".join(parsed.text)
+    assert SCRIPT in text and "[click me](javascript:alert(1))" in text  # dropout's message, as written
+    assert inert("\x1b[2J\x1b[H") in text  # l1_reg's terminal sequence, its escapes shown
+    assert "Total: 0/" in shown(instructor_notebook[17], "text/plain")
+
+
+def test_the_outputs_style_applies_inside_it_only():
+    page = render_inline(sample_report())
+    style = page[page.index("<style>") + len("<style>"):page.index("</style>")]
+    selectors = [selector.strip() for rule in style.split("}") if rule.strip()
+                 for selector in rule.split("{")[0].split(",")]
+    assert selectors and all(selector.startswith(INLINE_SCOPE) for selector in selectors), selectors
+    parsed = strict(page, whole=False)
+    assert not {"html", "head", "body", "h1", "h2"} & set(parsed.tags)  # no heading joins the notebook's contents
+    assert len(embedded_pngs(parsed)) == 2
+
+
+def test_two_outputs_in_one_notebook_link_each_to_its_own_sections():
+    first, second = render_inline(sample_report()), render_inline(sample_report())
+    ids = [set(re.findall(r' id="([^"]+)"', page)) for page in (first, second)]
+    assert ids[0] and not ids[0] & ids[1]
+    for page, own in zip((first, second), ids):
+        assert {link[1:] for link in re.findall(r' href="([^"]+)"', page)} <= own
+
+
+def test_student_text_in_the_output_is_text():
+    parsed = strict(render_inline(sample_report(hostile=f" {HOSTILE}")), whole=False)
+    assert "script" not in parsed.tags and parsed.tags.count("style") == 1  # ours; the student's <style> is text
+    assert inert(HOSTILE) in "".join(parsed.text)
