@@ -292,12 +292,12 @@ def test_double_matches_the_reference(student, reference, x):
 ''',
     "assignments/{name}/test_public.py": '''\
 """Public tests of {name}: run them with `grade {name}` in the folder holding {name}.py (or .ipynb)."""
-from autograder.checks import expect_close, graded
+from autograder.checks import expect_returns, graded
 
 
 @graded("double: double(21.0) is 42.0")
 def test_double_example(student):
-    expect_close(student.double(21.0), 42.0, call="double(21.0)")
+    expect_returns(student.double, 21.0, expected=42.0)
 ''',
 }
 NOT_AN_IDENTIFIER = "{name!r} cannot name an assignment: use letters, digits and _, starting with a letter."

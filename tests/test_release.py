@@ -118,12 +118,12 @@ def test_the_scan_finds_a_solution_body_pasted_into_a_stub_or_a_readme(tampered)
     stub.write_text(stub.read_text().replace('raise NotImplementedError("Complete the dropout function")',
                                              body.strip(), 1))
     hidden = HIDDEN_SUITE.read_text()
-    start = hidden.index("def _penalty_matches")
+    start = hidden.index("def _expect_tensor_like")
     (tampered / "README.md").write_text("Hints:\n\n" + hidden[start:hidden.index("\n\n\n", start)])
     found = find_leaks(tampered, course_secrets(PROJECT))
     assert BODY.format(where="assignment2/regularization.py", function="dropout",
                        origin="reference/assignment2/regularization.py") in found
-    assert BODY.format(where="README.md", function="_penalty_matches",
+    assert BODY.format(where="README.md", function="_expect_tensor_like",
                        origin="reference/assignment2/test_regularization.py") in found
 
 
