@@ -17,14 +17,12 @@ import platform
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
-from processes import pss, tree
+from processes import peak_pss
 
 PROJECT = Path(__file__).resolve().parents[1]
-SAMPLE_SECONDS = 0.01
 FLOOR = [sys.executable, "-c", "import torch"]
 GOAL = 1.25  # the issue's bound on a cold grade against the floor
 
@@ -80,18 +78,7 @@ def main() -> None:
 def sampled_peak(command: list[str]) -> int:
     """Run `command` once more and return the peak PSS of its process tree."""
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    peak = [0]
-    sampler = threading.Thread(target=_sample_tree, args=(process, peak), daemon=True)
-    sampler.start()
-    process.wait()
-    sampler.join()
-    return peak[0]
-
-
-def _sample_tree(process: subprocess.Popen, peak: list[int]) -> None:
-    while process.poll() is None:
-        peak[0] = max(peak[0], sum(pss(pid) for pid in tree(process.pid)))
-        time.sleep(SAMPLE_SECONDS)
+    return peak_pss(process)
 
 
 if __name__ == "__main__":

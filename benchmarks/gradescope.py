@@ -22,12 +22,11 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import zipfile
 from pathlib import Path
 
-from processes import pss, tree
+from processes import peak_pss
 
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT))
@@ -36,7 +35,6 @@ from autograder.assignments import load_assignment  # noqa: E402 -- after the ch
 from autograder.sandbox import seccomp  # noqa: E402
 from autograder.shipping.gradescope_package import build_package  # noqa: E402
 
-SAMPLE_SECONDS = 0.01
 MEMORY_CGROUPS = Path("/sys/fs/cgroup/memory")
 PR_SET_NO_NEW_PRIVS = 38
 GOAL = 700 * 10**6
@@ -92,16 +90,12 @@ def _measured_run(root: Path, refuse_namespaces: bool) -> tuple[int, int]:
 
     process = subprocess.Popen([str(root / "run_autograder")], cwd=root, env=environment, preexec_fn=confine,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    peak = [0]
-    sampler = threading.Thread(target=_sample_tree, args=(process, peak), daemon=True)
-    sampler.start()
-    process.wait()
-    sampler.join()
+    peak = peak_pss(process)
     group_peak = 0
     if group:
         group_peak = int((group / "memory.max_usage_in_bytes").read_text())
         group.rmdir()
-    return peak[0], group_peak
+    return peak, group_peak
 
 
 def _memory_cgroup() -> Path | None:
@@ -112,12 +106,6 @@ def _memory_cgroup() -> Path | None:
         return Path(tempfile.mkdtemp(prefix="gradescope-bench-", dir=MEMORY_CGROUPS))
     except OSError:
         return None
-
-
-def _sample_tree(process: subprocess.Popen, peak: list[int]) -> None:
-    while process.poll() is None:
-        peak[0] = max(peak[0], sum(pss(pid) for pid in tree(process.pid)))
-        time.sleep(SAMPLE_SECONDS)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,10 @@
 """Read process trees and their memory from /proc, for the benchmarks."""
+import subprocess
+import threading
+import time
 from pathlib import Path
+
+SAMPLE_SECONDS = 0.01
 
 
 def tree(root: int) -> list[int]:
@@ -41,3 +46,19 @@ def command(pid: int) -> str:
         return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
     except OSError:
         return ""
+
+
+def peak_pss(process: subprocess.Popen) -> int:
+    """Wait for `process` and return the peak PSS of its tree, sampled every SAMPLE_SECONDS while it ran."""
+    peak = [0]
+
+    def sample():
+        while process.poll() is None:
+            peak[0] = max(peak[0], sum(pss(pid) for pid in tree(process.pid)))
+            time.sleep(SAMPLE_SECONDS)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    process.wait()
+    sampler.join()
+    return peak[0]

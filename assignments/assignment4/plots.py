@@ -65,22 +65,12 @@ def fold_sizes(student):
 
 @shows("train_test_split", title="train_test_split: how often each of 20 rows lands in train, over 400 seeds")
 def train_frequency(student):
-    data, labels = rows(ROWS)
-    calls = [(data, labels, TRAIN_PROP, seed) for seed in range(SEEDS)]
-    call = "train_test_split(data, labels, 0.7, seed) on 20 rows"
-    chosen = [_parts(result, 2, call)[0] for result in student.run(probes.call_many, student.train_test_split,
-                                                                    calls, label=f"{call}, 400 seeds")]
-    return _frequency_plot(chosen, int(ROWS * TRAIN_PROP) / ROWS, "train")
+    return _train_frequency(student, student.train_test_split, TRAIN_PROP, "0.7", 2)
 
 
 @shows("train_dev_test_split", title="train_dev_test_split: how often each of 20 rows lands in train, over 400 seeds")
 def three_way_frequency(student):
-    data, labels = rows(ROWS)
-    calls = [(data, labels, PARTITIONS, seed) for seed in range(SEEDS)]
-    call = "train_dev_test_split(data, labels, (0.6, 0.25, 0.15), seed) on 20 rows"
-    chosen = [_parts(result, 3, call)[0] for result in student.run(probes.call_many, student.train_dev_test_split,
-                                                                    calls, label=f"{call}, 400 seeds")]
-    return _frequency_plot(chosen, int(ROWS * PARTITIONS[0]) / ROWS, "train")
+    return _train_frequency(student, student.train_dev_test_split, PARTITIONS, "(0.6, 0.25, 0.15)", 3)
 
 
 @shows("kfold_indices", title="kfold_indices: how often each of 20 indices lands in the first fold, over 400 seeds")
@@ -143,3 +133,14 @@ def _frequency_plot(chosen: list[np.ndarray], p: float, part: str) -> Plot:
                 series=[band(UNIFORM, span, [low, low], [high, high]),
                         line(f"expected: {p:g} for every row", span, [p, p], role=EXPECTED),
                         bars(f"yours: how often each row is in {part}", frequency)])
+
+
+def _train_frequency(student, split, proportions, written: str, parts: int):
+    """How often each row lands in the first part (train) of `split(data, labels, proportions, seed)`, over SEEDS."""
+    data, labels = rows(ROWS)
+    calls = [(data, labels, proportions, seed) for seed in range(SEEDS)]
+    call = f"{split.label}(data, labels, {written}, seed) on 20 rows"
+    chosen = [_parts(result, parts, call)[0]
+              for result in student.run(probes.call_many, split, calls, label=f"{call}, 400 seeds")]
+    train = proportions if parts == 2 else proportions[0]
+    return _frequency_plot(chosen, int(ROWS * train) / ROWS, "train")
