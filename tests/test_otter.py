@@ -2,10 +2,9 @@
 
 Without otter: the master notebook's structure and points, the markers, the export's refusals, the bridge in a
 kernel-like process of its own, and `grade batch` on otter submission zips. With the `otter` extra (CI installs
-it): otter's own solution stripping gives every assignment's stub; real `otter assign` builds every assignment
-(for assignments 1, 3 and 4 it also runs the reference through otter); real `otter run` grades assignment2's
-reference, stub and named mistakes (at most one per function in a notebook: 9 notebooks for 18 mistakes), each
-compared function by function with `grade`. Without the extra those tests are skipped, and the reason is printed.
+it): otter's own solution stripping gives every assignment's stub; real `otter assign` builds every assignment,
+and real `otter run` grades each one's reference, stub and named mistakes (at most one per function in a
+notebook: 9 notebooks for assignment2's 18 mistakes), each compared function by function with `grade`. Without the extra those tests are skipped, and the reason is printed.
 """
 import ast
 import csv
@@ -473,102 +472,95 @@ def test_otter_strips_every_export_to_the_stub_students_get(otter_installed, ass
     assert code(student) == code(stub.cells)
 
 
-@pytest.fixture(scope="module")
-def other_assignments_assigned(otter_installed, course, tmp_path_factory):
-    """`otter assign` on assignments 1, 3 and 4, two at a time; it runs each reference through `otter run` too."""
-    names = [name for name in ASSIGNMENTS if name != "assignment2"]
-    with ThreadPoolExecutor(OTTER_RUNS) as pool:
-        dists = pool.map(lambda name: assigned(course, name, tmp_path_factory.mktemp(name)), names)
-        return dict(zip(names, dists))
-
-
-@pytest.mark.parametrize("name", [name for name in ASSIGNMENTS if name != "assignment2"])
-def test_otter_assign_builds_the_export_and_the_reference_passes_under_otter(other_assignments_assigned, name):
-    dist = other_assignments_assigned[name]
-    module = load_assignment(name, PROJECT).module
-    assert (dist / "student" / f"{module}.ipynb").is_file() and list((dist / "autograder").glob("*.zip"))
-    assert not (dist / "student" / "reference").exists()  # the hidden suite and solution stay with the autograder
-    student_notebook = nbformat.read(dist / "student" / f"{module}.ipynb", 4)
-    hidden = list_tests(load_assignment(name, PROJECT))
-    shown = json.dumps(student_notebook.metadata["otter"]["tests"])
-    assert all((test.name in shown) != test.hidden for test in hidden)
-
-
-def mistake_rounds() -> dict[str, list[str]]:
-    """assignment2's named mistakes in rounds of at most one per function, so that `otter run` grades them all in
-    as many notebooks as the function with most mistakes has: round name -> the mistakes spliced in together."""
-    from submissions.assignment2.mistakes import MISTAKES
-
+def mistake_rounds(name: str) -> dict[str, list[str]]:
+    """`name`'s named mistakes in rounds of at most one per function, so that `otter run` grades them all in as
+    many notebooks as the function with most mistakes has: round name -> the mistakes spliced in together."""
     by_function: dict[str, list[str]] = {}
-    for name, mistake in MISTAKES.items():
-        by_function.setdefault(mistake.function, []).append(name)
+    for mistake_name, mistake in mistakes_of(name).items():
+        by_function.setdefault(mistake.function, []).append(mistake_name)
     rounds = max(map(len, by_function.values()))
     return {f"mistakes{index + 1}": [names[index] for names in by_function.values() if index < len(names)]
             for index in range(rounds)}
+
+
+def mistakes_of(name: str) -> dict:
+    return importlib.import_module(f"submissions.{name}.mistakes").MISTAKES
 
 
 def defined_in(source: str) -> set[str]:
     return {node.name for node in ast.parse(source).body if isinstance(node, (ast.FunctionDef, ast.ClassDef))}
 
 
-@pytest.fixture(scope="module")
-def assignment2_under_otter(otter_installed, course, sandbox, tmp_path_factory):
-    """assignment2 built by `otter assign`; its reference, its stub and its named mistakes (mistake_rounds) graded
-    by real `otter run`, two at a time, and by `grade`: submission -> (otter's points per function, grade's,
-    otter's results.json)."""
-    from submissions.assignment2.mistakes import MISTAKES
-
-    work = tmp_path_factory.mktemp("otter2")
-    dist = assigned(course, "assignment2", work / "export", "--no-run-tests")
-    solution = nbformat.read(dist / "autograder" / f"{MODULE}.ipynb", 4)
-    notebooks = {"reference": solution, "stub": nbformat.read(dist / "student" / f"{MODULE}.ipynb", 4)}
-    for name, mistakes in mistake_rounds().items():
-        notebooks[name] = nbformat.from_dict(json.loads(json.dumps(solution)))
-        for cell in notebooks[name].cells:
-            spliced = [MISTAKES[m] for m in mistakes if MISTAKES[m].function in
+def graded_under_otter(course: Path, name: str, work: Path, sandbox) -> dict:
+    """`name` built by `otter assign`; its reference, its stub and its named mistakes (mistake_rounds) graded by
+    real `otter run`, two at a time, and by `grade`: submission -> (otter's points per function, grade's, otter's
+    results.json)."""
+    assignment = load_assignment(name, course)
+    module, mistakes = assignment.module, mistakes_of(name)
+    dist = assigned(course, name, work / "export", "--no-run-tests")
+    assert not (dist / "student" / "reference").exists()  # the hidden suite and solution stay with the autograder
+    solution = nbformat.read(dist / "autograder" / f"{module}.ipynb", 4)
+    notebooks = {"reference": solution, "stub": nbformat.read(dist / "student" / f"{module}.ipynb", 4)}
+    shown = json.dumps(notebooks["stub"].metadata["otter"]["tests"])  # the tests students can run
+    assert all((test.name in shown) != test.hidden for test in list_tests(assignment))
+    for round_name, spliced_names in mistake_rounds(name).items():
+        notebooks[round_name] = nbformat.from_dict(json.loads(json.dumps(solution)))
+        for cell in notebooks[round_name].cells:
+            spliced = [mistakes[m] for m in spliced_names if mistakes[m].function in
                        (defined_in(cell.source) if cell.cell_type == "code" else ())]
             cell.source = with_mistakes(cell.source, spliced) if spliced else cell.source
     paths = {}
-    for name, notebook in notebooks.items():
-        paths[name] = work / name / f"{MODULE}.ipynb"
-        paths[name].parent.mkdir()
-        nbformat.write(notebook, paths[name])
+    for submission, notebook in notebooks.items():
+        paths[submission] = work / submission / f"{module}.ipynb"
+        paths[submission].parent.mkdir()
+        nbformat.write(notebook, paths[submission])
     autograder_zip = next((dist / "autograder").glob("*.zip"))
     questions = {question: cases[0]["test"].split(":")[0]
-                 for question, cases in questions_of(nbformat.read(work / "export" / f"{MODULE}.ipynb", 4)).items()}
+                 for question, cases in questions_of(nbformat.read(work / "export" / f"{module}.ipynb", 4)).items()}
 
-    def run(name):
-        run_otter("run", "-a", str(autograder_zip), "-o", str(paths[name].parent), "--no-logo", str(paths[name]),
-                  cwd=paths[name].parent)
-        results = json.loads((paths[name].parent / "results.json").read_text())
+    def run(submission):
+        folder = paths[submission].parent
+        run_otter("run", "-a", str(autograder_zip), "-o", str(folder), "--no-logo", str(paths[submission]), cwd=folder)
+        results = json.loads((folder / "results.json").read_text())
         return {questions[test["name"]]: test["score"] for test in results["tests"] if "score" in test}, results
 
     with ThreadPoolExecutor(OTTER_RUNS) as pool:
         under_otter = dict(zip(paths, pool.map(run, paths)))
-    assignment = load_assignment("assignment2", course)
     suite = TestSuite(assignment)
     graded = {}
-    for name, path in paths.items():
+    for submission, path in paths.items():
         report = grade_submission(assignment, path, sandbox=sandbox, suite=suite)
-        graded[name] = {function: sum(r.score for r in report.results if r.function == function)
-                        for function in assignment.functions}
-    return {name: (under_otter[name][0], graded[name], under_otter[name][1]) for name in paths}
+        graded[submission] = {function: sum(r.score for r in report.results if r.function.split(".")[0] == function)
+                              for function in assignment.functions}
+    return {submission: (under_otter[submission][0], graded[submission], under_otter[submission][1])
+            for submission in paths}
 
 
-@pytest.mark.parametrize("name", ["reference", "stub", *mistake_rounds()],
-                         ids=lambda name: "+".join(mistake_rounds().get(name, [name])))
-def test_otter_run_gives_each_function_the_points_grade_gives(assignment2_under_otter, name):
-    under_otter, graded, _ = assignment2_under_otter[name]
-    assert under_otter == graded
+@pytest.fixture(scope="module")
+def under_otter(otter_installed, course, sandbox, tmp_path_factory):
+    """Every assignment graded under real otter and by `grade` (graded_under_otter), built once per run."""
+    return {name: graded_under_otter(course, name, tmp_path_factory.mktemp(name), sandbox) for name in ASSIGNMENTS}
 
 
-def test_under_otter_the_reference_earns_everything_the_stub_nothing_and_a_mistake_its_sentence(
-        assignment2_under_otter):
-    total = sum(t.max_score for t in list_tests(load_assignment("assignment2", PROJECT)))
-    assert sum(assignment2_under_otter["reference"][0].values()) == total
-    assert sum(assignment2_under_otter["stub"][0].values()) == 0
-    (round_name,) = [name for name, mistakes in mistake_rounds().items() if "dropout_no_rescale" in mistakes]
-    results = assignment2_under_otter[round_name][2]
+@pytest.mark.parametrize("name, submission", [(name, submission) for name in ASSIGNMENTS
+                                              for submission in ["reference", "stub", *mistake_rounds(name)]],
+                         ids=lambda value: value if isinstance(value, str) else None)
+def test_otter_run_gives_each_function_the_points_grade_gives(under_otter, name, submission):
+    under, graded, _ = under_otter[name][submission]
+    assert under == graded, mistake_rounds(name).get(submission, submission)
+
+
+@pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_under_otter_the_reference_earns_everything_and_the_stub_nothing(under_otter, name):
+    total = sum(t.max_score for t in list_tests(load_assignment(name, PROJECT)))
+    assert sum(under_otter[name]["reference"][0].values()) == total
+    assert sum(under_otter[name]["stub"][0].values()) == 0
+
+
+def test_under_otter_a_mistake_gets_its_sentence(under_otter):
+    (round_name,) = [name for name, mistakes in mistake_rounds("assignment2").items()
+                     if "dropout_no_rescale" in mistakes]
+    results = under_otter["assignment2"][round_name][2]
     dropout = next(test for test in results["tests"] if test["name"] == "dropout")
     assert "This looks like a known mistake: the survivors were not scaled by 1/(1-p)" in dropout["output"]
 
