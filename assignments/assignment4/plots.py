@@ -2,7 +2,7 @@
 
 Sizes are drawn for every n from a few rows to 60, against the exercise's rule (int(n * proportion) rows, the
 rest to test), so a size rounded the other way shows as a point off its line. Uniformity is how often each
-row lands in train over 400 seeds, against the band where a uniform split's frequencies fall: a sequential
+row lands in train over 200 seeds, against the band where a uniform split's frequencies fall: a sequential
 split puts the first rows in train every time, a fixed seed the same rows every time. Each plot sends all its
 calls to the sandbox in one round trip (probes.call_many). Drawn after the tests, for a failing function
 (every one with `--plots all`); see autograder.checks.plots.
@@ -18,7 +18,7 @@ TRAIN_PROP = 0.7
 PARTITIONS = (0.6, 0.25, 0.15)
 FOLDS = 4
 ROWS = 20  # of the splits whose uniformity is drawn
-SEEDS = 400
+SEEDS = 200  # enough to see a sequential or biased split; each seed is a call in the sandbox
 SIZES_NOTE = "A point above 0 is a part with more rows than the rule gives, below 0 one with fewer."
 UNIFORM = "where a uniform split's frequencies fall (all but once in a million runs)"
 NOT_A_SPLIT = "{call} returned {value}; expected {expected}."
@@ -63,22 +63,24 @@ def fold_sizes(student):
         points("your folds, one point per fold", np.repeat(SIZES, FOLDS), (sizes - (SIZES // FOLDS)[:, None]).ravel())])
 
 
-@shows("train_test_split", title="train_test_split: how often each of 20 rows lands in train, over 400 seeds")
+@shows("train_test_split", title=f"train_test_split: how often each of 20 rows lands in train, over {SEEDS} seeds")
 def train_frequency(student):
     return _train_frequency(student, student.train_test_split, TRAIN_PROP, "0.7", 2)
 
 
-@shows("train_dev_test_split", title="train_dev_test_split: how often each of 20 rows lands in train, over 400 seeds")
+@shows("train_dev_test_split",
+       title=f"train_dev_test_split: how often each of 20 rows lands in train, over {SEEDS} seeds")
 def three_way_frequency(student):
     return _train_frequency(student, student.train_dev_test_split, PARTITIONS, "(0.6, 0.25, 0.15)", 3)
 
 
-@shows("kfold_indices", title="kfold_indices: how often each of 20 indices lands in the first fold, over 400 seeds")
+@shows("kfold_indices",
+       title=f"kfold_indices: how often each of 20 indices lands in the first fold, over {SEEDS} seeds")
 def fold_frequency(student):
     calls = [(ROWS, FOLDS, seed) for seed in range(SEEDS)]
     call = "kfold_indices(20, 4, seed)"
     chosen = [_folds(result, call)[0] for result in student.run(probes.call_many, student.kfold_indices, calls,
-                                                                  label=f"{call}, 400 seeds")]
+                                                                  label=f"{call}, {SEEDS} seeds")]
     return _frequency_plot(chosen, 1 / FOLDS, "the first validation fold")
 
 
@@ -141,6 +143,6 @@ def _train_frequency(student, split, proportions, written: str, parts: int):
     calls = [(data, labels, proportions, seed) for seed in range(SEEDS)]
     call = f"{split.label}(data, labels, {written}, seed) on 20 rows"
     chosen = [_parts(result, parts, call)[0]
-              for result in student.run(probes.call_many, split, calls, label=f"{call}, 400 seeds")]
+              for result in student.run(probes.call_many, split, calls, label=f"{call}, {SEEDS} seeds")]
     train = proportions if parts == 2 else proportions[0]
     return _frequency_plot(chosen, int(ROWS * train) / ROWS, "train")
