@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from autograder.assignments import AssignmentError, load_assignment
+from autograder.assignments import AssignmentError, GradingError, load_assignment
 from autograder.exporters.gradescope import (DEFAULT_HIDDEN_VISIBILITY, HIDDEN_VISIBILITIES, HTML, MARKDOWN,
                                              OUTPUT_FORMATS)
 from autograder.feedback import GRADER_FAULT, counted
@@ -102,7 +102,7 @@ def run(assignment, submission, results, feedback, plots, timeout, hidden_visibi
 
     Example: `grade assignment2 submissions/alice/regularization.ipynb --results results.json`
     """
-    from autograder.grading import GradingError, grade as grade_submission, start_sandbox
+    from autograder.grading import grade as grade_submission, start_sandbox
     from autograder.submission import SubmissionNotFound, find_worked_on
 
     where = submission or Path.cwd()
@@ -176,7 +176,6 @@ def batch(assignment, submissions, out, jobs, resume, cluster, plots, timeout):
     from autograder.batch.discover import BatchInputError
     from autograder.batch.engine import BatchStopped, default_jobs, run_batch
     from autograder.batch.progress import Progress
-    from autograder.grading import GradingError
 
     try:
         definition = load_assignment(assignment)
@@ -362,7 +361,7 @@ def _write_outputs(report, results: Path | None, feedback: Path | None,
 
 def _ungraded(definition, submission: str, sentence: str, status: str = FAILED) -> Report:
     """Every test of the assignment at 0 with `sentence`; the public tests alone if the hidden suite is broken."""
-    from autograder.grading import GradingError, TestSuite
+    from autograder.grading import TestSuite
 
     for include_hidden in (True, False):
         try:

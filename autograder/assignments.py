@@ -30,6 +30,12 @@ class AssignmentError(Exception):
     """An assignment is unknown or its definition is broken; the message says which and how to fix it."""
 
 
+class GradingError(Exception):
+    """The grader itself could not grade (a broken hidden suite, a sandbox that did not start).
+
+    Here, not in grading.py, so that a batch's coordinator can tell it apart without importing torch."""
+
+
 @dataclass(frozen=True)
 class Assignment:
     name: str

@@ -26,9 +26,10 @@ import tempfile
 import warnings
 from pathlib import Path
 
-from autograder.assignments import Assignment, AssignmentError, course_root, list_assignments, load_assignment
+from autograder.assignments import (Assignment, AssignmentError, GradingError, course_root, list_assignments,
+                                    load_assignment)
 from autograder.feedback import GRADER_FAULT, counted
-from autograder.grading import GradingError, grade, start_sandbox
+from autograder.grading import grade, start_sandbox
 from autograder.plotdata import PLOTS_FAILING
 from autograder.report import Report, html, text
 from autograder.sandbox.control import Sandbox

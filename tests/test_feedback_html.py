@@ -18,10 +18,10 @@ import numpy as np
 import pytest
 import torch
 
-from autograder.assignments import list_assignments, load_assignment
+from autograder.assignments import GradingError, list_assignments, load_assignment
 from autograder.checks.plots import PLOTS_FILE, Declaration, declarations, draw, number, numbers
 from autograder.feedback import GRADER_FAULT, StudentFault
-from autograder.grading import GradingError, TestSuite
+from autograder.grading import TestSuite
 
 from autograder.exporters.grades import write_grades_csv
 from autograder.exporters.summary import (PASSING_FEW, PASSING_MOST, histogram_figure, pass_rates_figure,

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from autograder.assignments import COURSE_VARIABLE, load_assignment
 from autograder.checks.plots import NOT_FINITE_FROM, REFERENCE_ABSENT
 from autograder.grading import TestSuite, grade
-from autograder.plotdata import EXPECTED, PLOTS_ALL, PLOTS_FAILING, PLOTS_NONE, REFERENCE, STUDENT
+from autograder.plotdata import EXPECTED, PLOTS_ALL, PLOTS_FAILING, PLOTS_NONE, REFERENCE, STUDENT, Plot, line
 from autograder.report import PASSED
 from autograder.report import html as feedback_page
 from autograder.report import plots as drawing
@@ -293,3 +293,17 @@ def test_grade_batch_writes_a_page_per_student_that_the_summary_links_to(course,
     summary = strict((out / "summary.html").read_text())
     links = [value for tag, name, value in summary.attributes if name == "href"]
     assert links == ["ada/feedback.html", "bob/feedback.html"] and all((out / link).is_file() for link in links)
+
+
+def test_the_same_plot_is_drawn_once_per_process_a_different_one_again(monkeypatch):
+    """Students whose code sends back the same values get the same picture: a batch worker draws it once."""
+    drawn, figure = [], drawing.figure
+    monkeypatch.setattr(drawing, "figure", lambda plot: drawn.append(plot) or figure(plot))
+    drawing.png.cache_clear()
+
+    def plot(values):
+        return Plot(function="l1_reg", title="penalty", series=(line("yours", [0, 1, 2], values),))
+
+    first = drawing.png(plot([1.0, 2.0, 3.0]))
+    assert drawing.png(plot([1.0, 2.0, 3.0])) == first and len(drawn) == 1
+    assert drawing.png(plot([1.0, 2.0, 4.0])) != first and len(drawn) == 2

@@ -7,6 +7,7 @@ sentences with those the call-by-call code writes; the torch.optim paths the gra
 torch._dynamo are compared with those of optimizer.step() itself.
 """
 import contextlib
+import json
 import importlib.util
 import os
 import pty
@@ -164,3 +165,43 @@ def test_a_log_gets_no_grading_notice(tmp_path):
     with log.open("wb") as stream:
         assert grade_reference_with_stderr(stream) == 0
     assert log.read_bytes() == b""
+
+
+NOTEBOOK_LIBRARIES_SEEN = """
+import json, sys
+from pathlib import Path
+sys.path.insert(0, {project!r})
+from autograder.grading import start_sandbox
+from autograder.sandbox.remote import StudentCode
+from autograder.submission import load_submission
+with start_sandbox(Path({project!r}), fork=True, notebook_libraries={shared}) as sandbox:
+    student = StudentCode(sandbox, load_submission(Path({submission!r})), "plotting", timeout=60)
+    print(json.dumps(student.seen()))
+    student.close()
+"""
+PLOTTING_STUDENT = '''
+import sys
+
+def seen():
+    loaded = "matplotlib.pyplot" in sys.modules  # before this student's own import
+    import io
+    import matplotlib
+    import matplotlib.pyplot as plt
+    plt.plot([1, 2, 3], [3, 1, 2])
+    plt.title("loss")
+    buffer = io.BytesIO()
+    plt.savefig(buffer, format="png")
+    return [loaded, matplotlib.get_backend().lower(), buffer.getvalue()[:4] == b"\\x89PNG"]
+'''
+
+
+@pytest.mark.parametrize("shared", [True, False])
+def test_a_batch_worker_shares_pyplot_with_its_children_and_plotting_still_works(tmp_path, shared):
+    """A batch worker imports matplotlib.pyplot before forking its zygote (half a second per notebook
+    otherwise): the child finds it loaded, on Agg, and a student's plot renders as it does in a child without it."""
+    submission = tmp_path / "plotting.py"
+    submission.write_text(PLOTTING_STUDENT)
+    script = NOTEBOOK_LIBRARIES_SEEN.format(project=str(PROJECT), shared=shared, submission=str(submission))
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=240)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert json.loads(run.stdout.strip().splitlines()[-1]) == [shared, "agg", True]

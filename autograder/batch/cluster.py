@@ -23,10 +23,9 @@ import time
 import uuid
 from pathlib import Path
 
-from autograder.assignments import Assignment, load_assignment
+from autograder.assignments import Assignment, GradingError, load_assignment
 from autograder.batch.discover import BatchInputError, Entry
 from autograder.feedback import GRADER_FAULT
-from autograder.grading import GradingError
 from autograder.plotdata import PLOTS_FAILING
 from autograder.report import ERROR, Report
 

@@ -37,11 +37,10 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder.assignments import Assignment, load_assignment
+from autograder.assignments import Assignment, GradingError, load_assignment
 from autograder.batch.discover import BatchInputError, Entry, discover
 from autograder.exporters import write_atomically
 from autograder.feedback import GRADER_FAULT
-from autograder.grading import GradingError
 from autograder.plotdata import PLOTS_FAILING, load_matplotlib
 from autograder.report import ERROR, Report
 from autograder.sandbox import layers
@@ -322,7 +321,7 @@ def _start_worker(coordinator: int, assignment_name: str, course: str, timeout: 
     os.setpgid(0, 0)  # out of the terminal's foreground group: a Ctrl-C or hang-up goes to the coordinator alone
     assignment = load_assignment(assignment_name, Path(course))
     # Forked before the suite loads any hidden test; its scratch in the batch's folder, removed with it.
-    sandbox = start_sandbox(assignment.course, fork=True, scratch_root=Path(scratch_root))
+    sandbox = start_sandbox(assignment.course, fork=True, scratch_root=Path(scratch_root), notebook_libraries=True)
     _worker.update(assignment=assignment, sandbox=sandbox, timeout=timeout, plots=plots)
     try:
         _worker["suite"] = TestSuite(assignment)

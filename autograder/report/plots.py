@@ -8,6 +8,7 @@ solid, light and filled, the reference's or expected values dark, dashed and dra
 two agree the dashes lie on the student's line. A surface (a loss landscape) is drawn as grey contour lines under the
 series and sets the axes' limits, so a path that runs off to infinity leaves the frame instead of squashing it.
 """
+import functools
 import io
 import math
 
@@ -20,6 +21,7 @@ LEGEND_ROW, LEGEND_PAD = 0.2, 0.1
 LEFT, RIGHT = 0.12, 0.98  # of the width
 DPI = 96
 PALETTE_COLORS = 256
+DRAWN_KEPT = 64  # PNGs of a few tens of kB each
 # Per group, the student's colour and a darker one for what is expected: dark dashes on a light line show
 # agreement where they coincide.
 GROUP_COLORS = ("#4a90d9", "#e0554f", "#4caf50", "#a17fd1", "#f0a030", "#a0776a")
@@ -81,9 +83,13 @@ def figure(plot: Plot):
     return shown
 
 
+@functools.lru_cache(maxsize=DRAWN_KEPT)
 def png(plot: Plot) -> bytes:
     """Render `plot` as PNG bytes, in PALETTE_COLORS colours: a third of the size of full colour, the same to
-    the eye, so that a page with many plots stays small enough for an LMS and for a class's folders."""
+    the eye, so that a page with many plots stays small enough for an LMS and for a class's folders.
+
+    Kept for the next identical plot: in a class, students whose code makes the same mistake (or does nothing)
+    send back the same values, and a batch worker then draws their plot once."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from PIL import Image  # matplotlib's own dependency
 
