@@ -4,8 +4,10 @@ Whatever stops grading, `--results`/`--feedback` still get a results.json (and f
 test at 0 with the reason, so an LMS shows the student a sentence rather than a failed run. Everything
 printed passes through `autograder.report.safe.inert`: file names and messages can come from students.
 """
+import atexit
 import contextlib
 import dataclasses
+import os
 import sys
 import threading
 import time
@@ -102,7 +104,7 @@ def run(assignment, submission, results, feedback, plots, timeout, hidden_visibi
 
     Example: `grade assignment2 submissions/alice/regularization.ipynb --results results.json`
     """
-    from autograder.grading import grade as grade_submission, start_sandbox
+    from autograder.sandbox.course_folders import start_sandbox
     from autograder.submission import SubmissionNotFound, find_worked_on
 
     where = submission or Path.cwd()
@@ -121,6 +123,8 @@ def run(assignment, submission, results, feedback, plots, timeout, hidden_visibi
     try:
         with _notice_while_slow(GRADING_NOTICE.format(submission=path.name)), \
                 start_sandbox(definition.course) as sandbox:
+            from autograder.grading import grade as grade_submission  # torch, imported while the zygote imports its own
+
             report = grade_submission(definition, path, sandbox=sandbox, timeout=timeout,
                                       plots=plots if feedback or output_format == HTML else PLOTS_NONE)
     except Exception as error:  # noqa: BLE001 -- whatever broke, the LMS still gets a results.json
@@ -381,5 +385,19 @@ def _render(report) -> str:
     return text.render(report, unicode="utf" in encoding.lower())
 
 
+def main() -> None:
+    """Run `grade` as a program, and end it without tearing the interpreter down: once the exit handlers have run
+    and the output is flushed, freeing torch's modules one by one only costs the user about 0.4 s more."""
+    try:
+        grade.main()
+    except SystemExit as ended:
+        code = ended.code
+    atexit._run_exitfuncs()  # what the program registered (a pool's clean-up) still runs
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError):  # a reader gone (`grade ... | head`) has read what it wanted
+            stream.flush()
+    os._exit(code if isinstance(code, int) else int(code is not None))
+
+
 if __name__ == "__main__":
-    grade()
+    main()

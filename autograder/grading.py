@@ -13,7 +13,6 @@ process because they and the reference are trusted; only `student` reaches into
 the sandbox.
 """
 import dataclasses
-import importlib
 import inspect
 import os
 import string
@@ -26,19 +25,18 @@ from pathlib import Path
 import pytest
 
 from autograder import policy
-from autograder.assignments import Assignment, GradingError, course_root
+from autograder.assignments import Assignment, GradingError
 from autograder.checks.plots import PLOTS_FILE, declarations, draw
 from autograder.feedback import GRADER_FAULT, StudentFault, describe
 from autograder.plotdata import PLOTS_ALL, PLOTS_NONE, Plot, load_matplotlib
 from autograder.report import ERROR, FAILED, PASSED, Report, TestResult
 from autograder.sandbox.control import Sandbox, SandboxError
-from autograder.sandbox.course_folders import hidden_folders
+from autograder.sandbox.course_folders import start_sandbox
 from autograder.sandbox.faults import DEFAULT_BUDGET
 from autograder.sandbox.remote import StudentCode
 from autograder.submission import load_submission
 
 FIXTURES = ("student", "reference")
-NOTEBOOK_LIBRARIES = ("matplotlib.pyplot",)  # imported by most notebooks, and slow to import
 NOT_RUN_BROKEN_RULE = "Not run: {function} breaks a rule of this assignment, as test {number} says."
 MORE_VIOLATIONS = " ({count} more like it.)"
 OWN_WORK_MISTAKE = "handed its work to the library routine it re-implements"
@@ -51,23 +49,6 @@ UNKNOWN_FIXTURE = "{test} asks for fixture {name!r}; grading tests may only use 
 UNUSED_PLUGINS = [argument for plugin in ("cacheprovider", "terminal", "unraisableexception", "threadexception",
                                           "faulthandler", "logging", "junitxml", "pastebin", "stepwise", "doctest")
                   for argument in ("-p", f"no:{plugin}")]
-
-
-def start_sandbox(course: Path, fork: bool = False, scratch_root: Path | None = None,
-                  notebook_libraries: bool = False) -> Sandbox:
-    """Start the zygote early, so its `import torch` overlaps the grader's own start-up (or, with `fork`, share
-    this process's torch: call it then before any reference or hidden test is loaded).
-
-    With `notebook_libraries` (and `fork`: a batch worker, which grades many) this process first imports what
-    students' notebooks import besides torch, for the zygote and every child to share: matplotlib.pyplot costs a
-    child half a second otherwise, and this grader draws with matplotlib anyway.
-
-    The course folders (`course` and the installed one) and the current folder are hidden from student code, by
-    the sandbox's policy on them (sandbox/course_folders.py).
-    """
-    if notebook_libraries and fork:
-        _import_notebook_libraries()
-    return Sandbox(hidden=hidden_folders(course, course_root()), fork=fork, scratch_root=scratch_root)
 
 
 def grade(assignment: Assignment, submission_path: Path, *, sandbox: Sandbox | None = None,
@@ -297,15 +278,6 @@ def _outcome(test: _Test, fixtures: dict) -> tuple[str, str, str | None]:
     except (Exception, pytest.skip.Exception) as error:  # anything else is the grader's own bug
         return ERROR, GRADER_FAULT.format(error=f"{type(error).__name__}: {error}"), None
     return PASSED, "", None
-
-
-def _import_notebook_libraries() -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")  # as every child's MPLBACKEND says: there is never a display
-    for name in NOTEBOOK_LIBRARIES:
-        importlib.import_module(name)
-    load_matplotlib()
 
 
 def _load_matplotlib_meanwhile() -> None:

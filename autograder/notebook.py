@@ -29,10 +29,11 @@ from pathlib import Path
 from autograder.assignments import (Assignment, AssignmentError, GradingError, course_root, list_assignments,
                                     load_assignment)
 from autograder.feedback import GRADER_FAULT, counted
-from autograder.grading import grade, start_sandbox
+from autograder.grading import grade
 from autograder.plotdata import PLOTS_FAILING
 from autograder.report import Report, html, text
 from autograder.sandbox.control import Sandbox
+from autograder.sandbox.course_folders import start_sandbox
 
 NOT_IN_A_NOTEBOOK = ("check() grades the cells of a Jupyter or Colab notebook, and this Python is not running one; "
                      "in a terminal, run `grade ASSIGNMENT` in the folder of your file instead.")

@@ -21,9 +21,10 @@ PROJECT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(PROJECT), str(PROJECT / "tests")]
 
 from autograder.assignments import load_assignment  # noqa: E402 -- after the project is on the path
-from autograder.grading import TestSuite, grade, start_sandbox  # noqa: E402
+from autograder.grading import TestSuite, grade  # noqa: E402
 from autograder.plotdata import PLOTS_ALL, PLOTS_FAILING, PLOTS_NONE  # noqa: E402
 from autograder.report import html  # noqa: E402
+from autograder.sandbox.course_folders import start_sandbox  # noqa: E402
 from submissions.mutations import with_mistakes  # noqa: E402
 
 FAILING = {  # one mistake each: the function whose plots the default draws

@@ -30,14 +30,15 @@ WARM = """
 import os, statistics, sys, time
 from pathlib import Path
 from autograder.assignments import load_assignment
-from autograder.grading import TestSuite, grade, start_sandbox
+from autograder.grading import TestSuite, grade
+from autograder.sandbox.course_folders import start_sandbox
 
 def sandbox_seconds(pid):
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return sum(int(field) for field in fields[11:15]) / os.sysconf("SC_CLK_TCK")
 
 assignment = load_assignment(sys.argv[1])
-sandbox = start_sandbox(assignment.course, fork=True)  # as a batch worker does
+sandbox = start_sandbox(assignment.course, fork=True, notebook_libraries=True)  # as a batch worker does
 suite = TestSuite(assignment)
 path = assignment.reference_dir / f"{assignment.module}.py"
 grade(assignment, path, sandbox=sandbox, suite=suite)  # the first grading pays the first-use costs

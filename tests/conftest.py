@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 from autograder.assignments import load_assignment
-from autograder.grading import grade, start_sandbox
+from autograder.grading import grade
+from autograder.sandbox.course_folders import start_sandbox
 
 PROJECT = Path(__file__).resolve().parents[1]
 SUBMISSIONS = PROJECT / "tests" / "submissions"

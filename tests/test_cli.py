@@ -2,6 +2,8 @@
 import json
 import os
 import shutil
+import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
@@ -114,3 +116,24 @@ def test_list_shows_points_per_function(runner):
     lines = result.output.splitlines()
     assert "assignment2: Regularization: L1 and L2 penalties, inverted dropout (regularization.py or .ipynb)" in lines
     assert "  l1_reg                      8 points, 4 tests" in lines
+
+
+AS_A_PROGRAM = """
+import atexit, sys
+sys.path.insert(0, {project!r})
+import cli
+atexit.register(print, "exit handler ran")
+sys.argv = ["grade", *{arguments!r}]
+cli.main()
+print("never printed: main ends the process")
+"""
+
+
+@pytest.mark.parametrize("arguments, code", [(["list"], 0), (["assignment9"], EXIT_USAGE)])
+def test_as_a_program_it_keeps_the_exit_code_and_runs_exit_handlers(arguments, code):
+    """main() skips the interpreter's teardown, not what the program registered, and flushes what it printed."""
+    script = AS_A_PROGRAM.format(project=str(PROJECT), arguments=arguments)
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert run.returncode == code, run.stderr
+    assert run.stdout.endswith("exit handler ran\n") and "never printed" not in run.stdout
+    assert ("assignment2" in run.stdout) == (code == 0)

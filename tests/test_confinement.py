@@ -24,11 +24,11 @@ import torch
 import torch.nn as nn
 
 from autograder.feedback import StudentFault, describe_call
-from autograder.grading import start_sandbox
 from autograder.report import PASSED
 from autograder.sandbox import cgroups, control, layers, seccomp, zygote
-from autograder.sandbox.environment import child_environment
 from autograder.sandbox.control import Sandbox
+from autograder.sandbox.course_folders import start_sandbox
+from autograder.sandbox.environment import child_environment
 from autograder.sandbox.remote import StudentCode
 from autograder.sandbox.sentences import OUT_OF_SUBMISSION_MEMORY
 from autograder.submission import load_submission
@@ -105,7 +105,7 @@ import json, os, sys
 sys.path.insert(0, {project!r})
 import torch
 from pathlib import Path
-from autograder.grading import start_sandbox
+from autograder.sandbox.course_folders import start_sandbox
 from autograder.sandbox.remote import StudentCode
 from autograder.submission import load_submission
 os.chdir({folder!r})

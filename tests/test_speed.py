@@ -171,7 +171,7 @@ NOTEBOOK_LIBRARIES_SEEN = """
 import json, sys
 from pathlib import Path
 sys.path.insert(0, {project!r})
-from autograder.grading import start_sandbox
+from autograder.sandbox.course_folders import start_sandbox
 from autograder.sandbox.remote import StudentCode
 from autograder.submission import load_submission
 with start_sandbox(Path({project!r}), fork=True, notebook_libraries={shared}) as sandbox:

@@ -170,7 +170,8 @@ def grade_bytes(course: CourseFiles, filename: str, data: bytes, timeout: float 
 
 def _start_grader(course: CourseFiles) -> _Grader:
     """Write the course's files to a private folder, start a zygote from a fresh interpreter, collect the suite."""
-    from autograder.grading import TestSuite, start_sandbox
+    from autograder.grading import TestSuite
+    from autograder.sandbox.course_folders import start_sandbox
 
     folder = Path(tempfile.mkdtemp(prefix="grade-course-"))  # mode 0700: this worker's alone
     for relative, data in course.files:

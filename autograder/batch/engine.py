@@ -315,7 +315,8 @@ _worker: dict = {}
 def _start_worker(coordinator: int, assignment_name: str, course: str, timeout: float | None,
                   scratch_root: str, plots: str) -> None:
     """Start this worker's zygote, forked so that both share one import of torch, before any test is loaded."""
-    from autograder.grading import TestSuite, start_sandbox
+    from autograder.grading import TestSuite
+    from autograder.sandbox.course_folders import start_sandbox
 
     layers.die_with_parent(coordinator)  # the coordinator starts workers from its main thread only
     os.setpgid(0, 0)  # out of the terminal's foreground group: a Ctrl-C or hang-up goes to the coordinator alone

@@ -6,15 +6,40 @@ notebooks that score full marks, reference solutions, the git history) and the c
 submissions and feedback). As root, the folders holding secrets are also made unreadable to other users, so
 a child dropped to a uid of its own cannot read them even where neither Landlock nor a mount namespace hides
 them. Where these layers apply is drawn in autograder/sandbox/__init__.py.
+
+start_sandbox() applies it to a new sandbox. It imports no torch, so that a grader can start its zygote first and
+import torch while the zygote does.
 """
 import contextlib
+import importlib
 import os
 import stat
 from pathlib import Path
 
+from autograder.assignments import course_root
+from autograder.sandbox.control import Sandbox
+
 SECRETS = ("reference",)  # in every course folder: the solutions and hidden suites
 INSTALLED_SECRETS = (".git",)  # in the installed course only: its history holds every solution too
 OTHERS = stat.S_IRWXG | stat.S_IRWXO
+NOTEBOOK_LIBRARIES = ("matplotlib.pyplot",)  # imported by most notebooks, and slow to import
+
+
+def start_sandbox(course: Path, fork: bool = False, scratch_root: Path | None = None,
+                  notebook_libraries: bool = False) -> Sandbox:
+    """Start a sandbox for grading in `course`: its zygote as early as possible, so that its `import torch` overlaps
+    the grader's own (or, with `fork`, sharing this process's torch: call it then before any reference or hidden
+    test is loaded).
+
+    With `notebook_libraries` (and `fork`: a batch worker, which grades many) this process first imports what
+    students' notebooks import besides torch, for the zygote and every child to share: matplotlib.pyplot costs a
+    child half a second otherwise, and this grader draws with matplotlib anyway.
+
+    The course folders (`course` and the installed one) and the current folder are hidden from student code.
+    """
+    if notebook_libraries and fork:
+        _import_notebook_libraries()
+    return Sandbox(hidden=hidden_folders(course, course_root()), fork=fork, scratch_root=scratch_root)
 
 
 def hidden_folders(course: Path, installed: Path) -> list[Path]:
@@ -36,3 +61,11 @@ def keep_from_others(folder: Path) -> None:
     mode = folder.stat().st_mode
     if mode & OTHERS:
         folder.chmod(mode & ~OTHERS)
+
+
+def _import_notebook_libraries() -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")  # as every child's MPLBACKEND says: there is never a display
+    for name in NOTEBOOK_LIBRARIES:
+        importlib.import_module(name)
