@@ -4,8 +4,10 @@
 
     cold       a fresh `grade ASSIGNMENT reference` (median of --runs), and against a bare `import torch` run
                right before each (benchmarks/grade_cold.py --vs-floor)
-    warm       one grader and zygote kept, the reference graded again and again: wall time per submission, and
-               the CPU it costs the grader and the sandbox (zygote and children) together
+    warm       one grader and zygote kept, the reference graded again and again: wall time per submission, the CPU
+               it costs the grader and the sandbox (zygote and children), and what that CPU allows at best on
+               --jobs cores; and the CPU of an empty submission (a confined child spawned, called once, reaped),
+               which every submission pays whatever its tests
     batch      `grade batch` on a generated class (benchmarks/batch.py): submissions per second on --jobs workers,
                start-up and summary included, and the peak memory of a worker with its zygote and children
     100 000    workers that grade a MOOC's 100 000 submissions in an hour at the batch's cost per submission
@@ -14,10 +16,12 @@
 Run it on a quiet machine: the load average is printed at the start and at the end.
 """
 import argparse
+import json
 import os
 import platform
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -27,40 +31,61 @@ from grade_cold import measure_cold
 PROJECT = Path(__file__).resolve().parents[1]
 WARM_RUNS = 20
 WARM = """
-import os, statistics, sys, time
+import json, os, statistics, sys, time
 from pathlib import Path
 from autograder.assignments import load_assignment
 from autograder.grading import TestSuite, grade
 from autograder.sandbox.course_folders import start_sandbox
+from autograder.sandbox.remote import StudentCode
+from autograder.submission import load_submission
 
 def sandbox_seconds(pid):
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return sum(int(field) for field in fields[11:15]) / os.sysconf("SC_CLK_TCK")
 
+def cpu_of(work, runs):
+    \"\"\"Median wall seconds of `work`, and mean CPU seconds of the grader and of the sandbox (zygote, children).\"\"\"
+    walls, grader, sandbox = [], time.process_time(), sandbox_seconds(zygote.process.pid)
+    for _ in range(runs):
+        started = time.perf_counter()
+        work()
+        walls.append(time.perf_counter() - started)
+    return [statistics.median(walls), (time.process_time() - grader) / runs,
+            (sandbox_seconds(zygote.process.pid) - sandbox) / runs]
+
+def reference():
+    report = grade(assignment, path, sandbox=zygote, suite=suite)
+    assert report.score == report.max_score, report
+
+def empty_child():  # what any submission costs: a confined child spawned, loaded, called once and reaped
+    student = StudentCode(zygote, empty, "empty")
+    student.nothing()
+    student.close()
+
 assignment = load_assignment(sys.argv[1])
-sandbox = start_sandbox(assignment.course, fork=True, notebook_libraries=True)  # as a batch worker does
+zygote = start_sandbox(assignment.course, fork=True, notebook_libraries=True)  # as a batch worker does
 suite = TestSuite(assignment)
 path = assignment.reference_dir / f"{assignment.module}.py"
-grade(assignment, path, sandbox=sandbox, suite=suite)  # the first grading pays the first-use costs
-walls = []
-cpu_before, sandbox_before = time.process_time(), sandbox_seconds(sandbox.process.pid)
-for _ in range(int(sys.argv[2])):
-    started = time.perf_counter()
-    report = grade(assignment, path, sandbox=sandbox, suite=suite)
-    walls.append(time.perf_counter() - started)
-    assert report.score == report.max_score, report
-cpu = time.process_time() - cpu_before + sandbox_seconds(sandbox.process.pid) - sandbox_before
-sandbox.close()
-print(statistics.median(walls), cpu / len(walls))
+empty_path = Path(sys.argv[3])
+empty_path.write_text("def nothing():\\n    return None\\n")
+empty = load_submission(empty_path)
+reference()  # the first grading pays the first-use costs
+empty_child()
+print(json.dumps({"reference": cpu_of(reference, int(sys.argv[2])), "empty": cpu_of(empty_child, int(sys.argv[2]))}))
+zygote.close()
 """
 
 
 def measure_warm(assignment: str, runs: int = WARM_RUNS) -> dict:
-    """Median wall seconds and mean CPU seconds (grader, zygote and children) of a warm grading of the reference."""
-    output = subprocess.run([sys.executable, "-c", WARM, assignment, str(runs)], cwd=PROJECT, check=True,
-                            capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(PROJECT)}).stdout
-    wall, cpu = map(float, output.split())
-    return {"wall": wall, "cpu": cpu}
+    """One grader and zygote kept, as in a batch worker: the reference graded `runs` times, and an empty submission
+    spawned, called once and reaped as often; for each, the median wall seconds and the mean CPU seconds of the
+    grader and of the sandbox (zygote and children)."""
+    with tempfile.TemporaryDirectory() as folder:
+        output = subprocess.run([sys.executable, "-c", WARM, assignment, str(runs), f"{folder}/empty.py"],
+                                cwd=PROJECT, check=True, capture_output=True, text=True,
+                                env={**os.environ, "PYTHONPATH": str(PROJECT)}).stdout
+    return {kind: dict(zip(("wall", "grader", "sandbox"), figures))
+            for kind, figures in json.loads(output.splitlines()[-1]).items()}
 
 
 def main() -> None:
@@ -78,8 +103,12 @@ def main() -> None:
     for name in options.assignments:
         cold, warm = measure_cold(name, options.runs), measure_warm(name)
         batch = measure_batch(name, options.students, options.jobs)
-        row = [name, f"{cold['grade']:.2f} s", f"{cold['ratio']:.2f}x", f"{warm['wall'] * 1000:.0f} ms",
-               f"{warm['cpu'] * 1000:.0f} ms", f"{batch['rate']:.1f}/s", f"{batch['peak'] / 2**20:.0f} MiB",
+        reference, empty = warm["reference"], warm["empty"]
+        cpu = reference["grader"] + reference["sandbox"]
+        row = [name, f"{cold['grade']:.2f} s", f"{cold['ratio']:.2f}x", f"{reference['wall'] * 1000:.0f} ms",
+               f"{reference['grader'] * 1000:.0f} + {reference['sandbox'] * 1000:.0f} ms",
+               f"{options.jobs / cpu:.1f}/s", f"{(empty['grader'] + empty['sandbox']) * 1000:.0f} ms",
+               f"{batch['rate']:.1f}/s", f"{batch['peak'] / 2**20:.0f} MiB",
                str(workers_for_an_hour(options.jobs / batch["rate"]))]
         if options.cluster:
             with local_cluster(options.jobs) as address:
@@ -87,8 +116,8 @@ def main() -> None:
             row.append(f"{remote['rate']:.1f}/s ({batch['rate'] / remote['rate'] - 1:+.0%})")
         rows.append(row)
         print(f"  {name} done ({time.strftime('%H:%M:%S')}, load average {os.getloadavg()[0]:.2f})", flush=True)
-    header = ["assignment", "cold grade", "vs import torch", "warm wall", "warm CPU",
-              f"batch ({options.jobs} workers, {options.students} students)", "peak/worker", "workers for 100k/h"]
+    header = ["assignment", "cold grade", "vs import torch", "warm wall", "warm CPU grader + sandbox",
+              f"CPU bound ({options.jobs} cores)", "empty child CPU", f"batch ({options.jobs} workers, {options.students} students)", "peak/worker", "workers for 100k/h"]
     if options.cluster:
         header.append(f"LocalCluster ({options.jobs} workers)")
     print(_table([header, *rows]))
