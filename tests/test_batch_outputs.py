@@ -11,7 +11,8 @@ import pytest
 
 from autograder.exporters.grades import (BAD_ID_COLUMN, CANVAS_COLUMNS, POINTS_POSSIBLE, write_canvas_csv,
                                          write_grades_csv)
-from autograder.exporters.summary import FILES_FOLDER, HISTOGRAM, MISTAKE_LINE, PASS_RATES, write_summary
+from autograder.exporters.summary import (FILES_FOLDER, HISTOGRAM, MISTAKE_LINE, PASS_RATES, histogram_figure,
+                                          pass_rates_figure, write_summary)
 from autograder.feedback import GRADER_FAULT
 from autograder.report import ERROR, FAILED, PASSED, Report
 from autograder.report import TestResult as Result  # as TestResult, pytest would try to collect it
@@ -157,3 +158,24 @@ def test_summary_of_an_empty_batch_still_writes_both_files(tmp_path):
     markdown, page = write_summary([], "Regularization", tmp_path)
     assert "No submissions were graded." in markdown.read_text()
     assert "No failure matched a known mistake." in page.read_text()
+
+
+def inside(figure) -> bool:
+    """Whether all that `figure` draws (tick labels, axis labels, legend) lies within the image: what savefig's
+    bbox_inches="tight" would have cropped or widened to."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    drawn = figure.get_tightbbox(FigureCanvasAgg(figure).get_renderer())  # in inches
+    width, height = figure.get_size_inches()
+    return drawn.x0 >= 0 and drawn.y0 >= 0 and drawn.x1 <= width and drawn.y1 <= height
+
+
+@pytest.mark.parametrize("name", ["dropout", "d" * 70, "W" * 70 + " and more words cut at seventy characters"])
+def test_the_pass_rates_chart_makes_room_for_the_widest_test_name(name):
+    """Its margins are measured, not fitted after drawing: no test name may run off the image."""
+    assert inside(pass_rates_figure([(name, 3, 4), ("dropout: keeps the shape", 1, 4)]))
+
+
+@pytest.mark.parametrize("students", [1, 40, 100_000])
+def test_the_histogram_makes_room_for_the_largest_count(students):
+    assert inside(histogram_figure([("student", report(OK, OK, OK))] * students))

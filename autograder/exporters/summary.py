@@ -35,6 +35,11 @@ HISTOGRAM, PASS_RATES = "histogram.png", "pass_rates.png"
 TOP_MISTAKES = 10
 MAX_BINS = 25
 LABEL_WIDTH = 70  # characters of a test name beside its bar
+# Inches: the axes, and the margins (left, bottom, right, top) that hold ticks, axis labels and legends.
+HISTOGRAM_AXES, HISTOGRAM_MARGINS = (5.0, 2.3), (0.4, 0.55, 0.15, 0.1)
+TICK_FONT = 10  # matplotlib's default
+PASS_RATES_WIDTH, BAR_HEIGHT, PASS_RATES_FONT = 7.0, 0.24, 7
+PASS_RATES_MARGINS = (0.15, 0.5, 0.2, 0.35)  # left beyond the widest test name; the legend sits on top
 BAR_COLOR, FAIL_COLOR = "#3b75af", "#c44e52"  # a test most of the class fails stands out in red
 
 FEEDBACK_LINK = "feedback"
@@ -157,7 +162,8 @@ def histogram_figure(graded: list[tuple[str, Report]]):
 
     scores = [report.score for _, report in graded]
     top = max([1.0, *scores, *(report.max_score for _, report in graded)])
-    figure, axes = _figure(6.4, 3.2)
+    left, *others = HISTOGRAM_MARGINS  # left beyond the widest count: the most submissions a bar can hold
+    figure, axes = _figure(HISTOGRAM_AXES, (left + _widest([str(len(scores))], TICK_FONT), *others))
     axes.hist(scores, bins=min(max(math.ceil(top), 1), MAX_BINS), range=(0, top), color=BAR_COLOR,
               edgecolor="white", label="submissions")
     if scores:
@@ -180,13 +186,16 @@ def pass_rates_figure(rates: list[tuple[str, int, int]]):
     labels = [f"{number}. {textwrap.shorten(name, LABEL_WIDTH, placeholder='...')}"
               for number, (name, _, _) in enumerate(rates, start=1)]
     values = [100 * passed / total if total else 0.0 for _, passed, total in rates]
-    figure, axes = _figure(9.0, 0.8 + 0.28 * len(rates))
+    left, *others = PASS_RATES_MARGINS
+    figure, axes = _figure((PASS_RATES_WIDTH, BAR_HEIGHT * max(len(rates), 1)),
+                           (left + _widest(labels, PASS_RATES_FONT), *others))
     positions = list(range(len(rates)))
     bars = axes.barh(positions, values, color=[BAR_COLOR if value >= 50 else FAIL_COLOR for value in values])
-    axes.bar_label(bars, fmt="%.0f%%", padding=2, fontsize=7)
+    axes.bar_label(bars, fmt="%.0f%%", padding=2, fontsize=PASS_RATES_FONT)
     axes.legend(handles=[Patch(color=BAR_COLOR, label=PASSING_MOST), Patch(color=FAIL_COLOR, label=PASSING_FEW)],
-                fontsize=7, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=2, frameon=False)  # above the bars
-    axes.set_yticks(positions, labels, fontsize=7)
+                fontsize=PASS_RATES_FONT, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=2,
+                frameon=False)  # above the bars
+    axes.set_yticks(positions, labels, fontsize=PASS_RATES_FONT)
     axes.set_ylim(max(len(rates), 1) - 0.5, -0.5)  # report order top to bottom, without empty margins
     axes.set_xlim(0, 110)  # room for the label of a bar at 100%
     axes.set_xticks(range(0, 101, 20))
@@ -194,18 +203,35 @@ def pass_rates_figure(rates: list[tuple[str, int, int]]):
     return figure
 
 
-def _figure(width: float, height: float):
-    """Make a figure without pyplot, so drawing needs no display and changes no global backend."""
+def _figure(axes_size: tuple[float, float], margins: tuple[float, float, float, float]):
+    """Make a figure without pyplot (so drawing needs no display and changes no global backend) whose axes are
+    `axes_size` inches, with `margins` (left, bottom, right, top) inches around them for ticks, labels and legend.
+
+    Margins are fixed, not fitted: fitting them (savefig's bbox_inches="tight") draws every label twice, and took
+    0.7 s of a batch's end for the pass rates of assignment2's 59 tests."""
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(width, height), dpi=100)
+    (width, height), (left, bottom, right, top) = axes_size, margins
+    figure = Figure(figsize=(left + width + right, bottom + height + top), dpi=100)
+    figure.subplots_adjust(left=left / (left + width + right), right=(left + width) / (left + width + right),
+                           bottom=bottom / (bottom + height + top), top=(bottom + height) / (bottom + height + top))
     return figure, figure.subplots()
+
+
+def _widest(labels: list[str], fontsize: float) -> float:
+    """Inches the widest of `labels` takes at `fontsize`, measured on the font without drawing anything."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import text_to_path
+
+    font = FontProperties(size=fontsize)
+    return max((text_to_path.get_text_width_height_descent(label, font, ismath=False)[0] for label in labels),
+               default=0.0) / 72
 
 
 def _png(figure) -> bytes:
     """Render a figure as PNG bytes, for a file and for a data: URI alike."""
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", bbox_inches="tight")  # long test names widen the image, not clip
+    figure.savefig(buffer, format="png")
     return buffer.getvalue()
 
 
