@@ -15,6 +15,7 @@ distributed = pytest.importorskip("distributed",
 from autograder.assignments import COURSE_VARIABLE, load_assignment  # noqa: E402
 from autograder.batch import cluster as cluster_module  # noqa: E402
 from autograder.batch.engine import GRADE_FILE, run_batch, suite_fingerprint  # noqa: E402
+from autograder.exporters.feedback_folder import FEEDBACK_FILES, HTML_FILE, MARKDOWN_FILE, RESULTS_FILE  # noqa: E402
 from cli import grade  # noqa: E402
 from conftest import PROJECT, SUBMISSIONS  # noqa: E402
 from submissions.assignment2.mistakes import MISTAKES  # noqa: E402
@@ -23,6 +24,7 @@ from submissions.mutations import with_mistakes  # noqa: E402
 REFERENCE = PROJECT / "reference" / "assignment2" / "regularization.py"
 TIMEOUT = 3.0
 ANY_UID = re.compile(r"\buid \d+")
+ANY_DURATION = re.compile(r"\bgraded in [0-9.]+ s")
 
 
 @pytest.fixture(scope="module")
@@ -69,6 +71,10 @@ def stored(out):
     return reports
 
 
+def comparable(page) -> str:
+    return ANY_DURATION.sub("graded in N s", ANY_UID.sub("uid N", page.read_text()))
+
+
 def test_a_cluster_gives_the_grades_of_the_local_pool(tmp_path, course, dask_cluster):
     assignment = load_assignment("assignment2", course)
     make_class(tmp_path / "class")
@@ -80,8 +86,8 @@ def test_a_cluster_gives_the_grades_of_the_local_pool(tmp_path, course, dask_clu
     assert on_cluster == local
     for name in ("grades.csv", "grades_canvas.csv"):
         assert (tmp_path / "cluster" / name).read_text() == (tmp_path / "local" / name).read_text()
-    assert ANY_UID.sub("uid N", (tmp_path / "cluster" / "bob" / "feedback.md").read_text()) == ANY_UID.sub(
-        "uid N", (tmp_path / "local" / "bob" / "feedback.md").read_text())
+    for name in (MARKDOWN_FILE, HTML_FILE):  # the same pages, but for the uid and the time grading took
+        assert comparable(tmp_path / "cluster" / "bob" / name) == comparable(tmp_path / "local" / "bob" / name)
 
 
 def test_a_local_resume_keeps_what_a_cluster_graded(tmp_path, course, dask_cluster):
@@ -104,9 +110,13 @@ def test_a_worker_grades_bytes_whose_file_exists_nowhere(course, dask_cluster, g
         answer = client.submit(cluster_module.grade_bytes, shipped, "regularization.py", source.encode(),
                                TIMEOUT).result()
     local = grade_as("assignment2", source)
-    assert [(r["name"], r["score"], r["mistake"]) for r in answer["results"]] == [
+    assert [(r["name"], r["score"], r["mistake"]) for r in answer["report"]["results"]] == [
         (r.name, r.score, r.mistake) for r in local.results]
-    assert answer["submission"] == "regularization.py"
+    assert answer["report"]["submission"] == "regularization.py"
+    # The worker renders the student's files, plots drawn, for the coordinator only to write.
+    assert sorted(answer["files"]) == sorted(FEEDBACK_FILES)
+    assert "<img src=\"data:image/png;base64," in answer["files"][HTML_FILE]
+    assert json.loads(answer["files"][RESULTS_FILE])["score"] == local.score
 
 
 def test_a_worker_refuses_a_file_name_that_is_a_path(course, dask_cluster):

@@ -22,7 +22,8 @@ import pytest
 import cli
 from autograder.batch import engine
 from autograder.batch.discover import Entry
-from autograder.exporters.feedback_folder import HTML_FILE, MARKDOWN_FILE, RESULTS_FILE, write_feedback_folder
+from autograder.exporters.feedback_folder import (HTML_FILE, MARKDOWN_FILE, RESULTS_FILE, feedback_files,
+                                                 write_feedback_folder, write_files)
 from autograder.exporters.gradescope import results_json
 from autograder.exporters.grades import write_grades_csv
 from autograder.feedback import GRADER_FAULT
@@ -151,6 +152,15 @@ def test_a_page_that_fails_to_render_leaves_the_old_folder_whole(tmp_path, monke
     with pytest.raises(RuntimeError):
         write_feedback_folder(graded_again, folder)
     assert {path.name: path.read_bytes() for path in folder.iterdir()} == before
+
+
+@pytest.mark.parametrize("name", ["grade.json", "../feedback.html", "notes.txt"])
+def test_files_rendered_elsewhere_are_written_only_under_the_folder_s_own_names(tmp_path, name):
+    """A cluster's worker renders the files and the coordinator writes them: no other name, no other place."""
+    files = {**feedback_files(sample_report()), name: "from a worker"}
+    with pytest.raises(ValueError, match="not a file of a feedback folder"):
+        write_files(tmp_path / "ada", files)
+    assert not (tmp_path / "ada").exists() and not (tmp_path / "feedback.html").exists()
 
 
 def test_grade_run_writes_its_feedback_folder_with_the_one_function(tmp_path):

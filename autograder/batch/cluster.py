@@ -7,6 +7,7 @@
                                                            interpreter (never a fork of the threaded worker),
                                                            the suite collected once
     store(out, entry, report) <-- report as plain data --- grade(): the same code as a local batch
+        writes the files       <-- its feedback files ---- rendered here, plots drawn: this grows with the workers
 
 Only bytes and plain data travel, so workers need neither the submissions' folder nor the output folder: the
 coordinator writes every student's files itself, with the same atomic, resumable code as a local batch (grade.json
@@ -48,10 +49,12 @@ class CourseFiles:
 def grade_on_cluster(address: str, assignment: Assignment, entries: list[Entry], out: Path, fingerprint: str,
                      store, on_done=None, timeout: float | None = None, plots: str = PLOTS_FAILING) -> None:
     """Grade `entries` on the Dask cluster at `address` (a scheduler address or a scheduler file), storing each
-    report into `out` with `store(out, entry, fingerprint, report)` as it arrives; call `on_done(outcome)`."""
+    report into `out` with `store(out, entry, fingerprint, report, files)` as it arrives (`files`: the feedback
+    files a worker rendered, or None); call `on_done(outcome)`."""
     client = connect(address)
-    stream = _Stream(client, assignment, fingerprint, lambda entry, report: store(out, entry, fingerprint, report),
-                     on_done, timeout, plots)
+    stream = _Stream(client, assignment, fingerprint,
+                     lambda entry, report, files: store(out, entry, fingerprint, report, files), on_done, timeout,
+                     plots)
     try:
         stream.run(entries)
     finally:
@@ -82,7 +85,7 @@ class _Stream:
             pass
         for future in self.running:
             entry = self.futures.pop(future)
-            self._finished(entry, _report_of(future, self.assignment, entry, self.listing))
+            self._finished(entry, *_graded(future, self.assignment, entry, self.listing))
             self._submit_next()
 
     def cancel(self) -> None:
@@ -93,7 +96,7 @@ class _Stream:
         """Submit the next student with a file (storing those without one on the way); False when none is left."""
         for entry in self.waiting:
             if entry.path is None:  # nothing to grade: said here, as a local batch says it
-                self._finished(entry, _problem_report(self.assignment, entry, self.listing))
+                self._finished(entry, _problem_report(self.assignment, entry, self.listing), None)
                 continue
             future = self.client.submit(grade_bytes, self.course, entry.path.name, entry.path.read_bytes(),
                                         self.timeout, self.plots, key=f"grade-{uuid.uuid4().hex}", pure=False)
@@ -102,10 +105,10 @@ class _Stream:
             return True
         return False
 
-    def _finished(self, entry: Entry, report: Report) -> None:
+    def _finished(self, entry: Entry, report: Report, files: dict[str, str] | None) -> None:
         from autograder.batch.engine import Outcome
 
-        self.store(entry, report)
+        self.store(entry, report, files)
         if self.on_done:
             self.on_done(Outcome(entry.student, report.score, report.max_score, skipped=False))
 
@@ -150,7 +153,9 @@ class _Grader:
 
 def grade_bytes(course: CourseFiles, filename: str, data: bytes, timeout: float | None,
                 plots: str = PLOTS_FAILING) -> dict:
-    """Grade one submission, given as its file name and bytes, on this worker; return the report as plain data."""
+    """Grade one submission, given as its file name and bytes, on this worker; return the report as plain data and
+    its feedback files, rendered."""
+    from autograder.exporters.feedback_folder import feedback_files
     from autograder.grading import grade
 
     if Path(filename).name != filename or filename in ("", ".", ".."):
@@ -165,7 +170,7 @@ def grade_bytes(course: CourseFiles, filename: str, data: bytes, timeout: float 
                            plots=plots)
         finally:
             shutil.rmtree(folder, ignore_errors=True)
-    return report.to_dict()
+    return {"report": report.to_dict(), "files": feedback_files(report)}
 
 
 def _start_grader(course: CourseFiles) -> _Grader:
@@ -196,15 +201,17 @@ def _stop_grader(grader: _Grader) -> None:
 
 # ---------------------------------------------------------------------------------------------- helpers
 
-def _report_of(future, assignment: Assignment, entry: Entry, listing) -> Report:
-    """The report a finished task brought back, or every test at 0 as a grading error when the task failed."""
+def _graded(future, assignment: Assignment, entry: Entry, listing) -> tuple[Report, dict[str, str] | None]:
+    """The report a finished task brought back and its feedback files, or every test at 0 as a grading error (its
+    files yet to render) when the task failed."""
     if future.status == "finished":
-        return Report.from_dict(future.result())
+        graded = future.result()
+        return Report.from_dict(graded["report"]), graded["files"]
     error = future.exception()
     if isinstance(error, GradingError):  # the suite itself is broken: no student can be graded
         raise error
     text = GRADER_FAULT.format(error=f"{type(error).__name__} on a cluster worker: {error}")
-    return Report.ungraded(assignment.name, assignment.title, entry.origin, listing(), text, ERROR)
+    return Report.ungraded(assignment.name, assignment.title, entry.origin, listing(), text, ERROR), None
 
 
 def _problem_report(assignment: Assignment, entry: Entry, listing) -> Report:

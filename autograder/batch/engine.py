@@ -354,12 +354,13 @@ def _problem_report(assignment: Assignment, entry: Entry, started: float) -> Rep
     return dataclasses.replace(report, duration=time.monotonic() - started)
 
 
-def _store(out: Path, entry: Entry, fingerprint: str, report: Report) -> None:
-    """Write the student's feedback folder, then grade.json, each atomically: grade.json says the folder is done."""
-    from autograder.exporters.feedback_folder import write_feedback_folder
+def _store(out: Path, entry: Entry, fingerprint: str, report: Report, files: dict[str, str] | None = None) -> None:
+    """Write the student's feedback folder (its `files`, when rendered elsewhere already), then grade.json, each
+    atomically: grade.json says the folder is done."""
+    from autograder.exporters.feedback_folder import feedback_files, write_files
 
     folder = out / entry.student
-    write_feedback_folder(report, folder)
+    write_files(folder, files or feedback_files(report))
     stored = {"student": entry.student, "origin": entry.origin, "hash": content_hash(entry), "suite": fingerprint,
               "report": report.to_dict()}
     write_atomically(folder / GRADE_FILE, json.dumps(stored, indent=1) + "\n")

@@ -77,7 +77,13 @@ def results_json(report: Report, hidden_visibility: str = DEFAULT_HIDDEN_VISIBIL
 def write_results(report: Report, path: Path, hidden_visibility: str = DEFAULT_HIDDEN_VISIBILITY,
                   output_format: str = MARKDOWN) -> None:
     """Write results.json for `report`."""
-    write_atomically(path, json.dumps(results_json(report, hidden_visibility, output_format), indent=2) + "\n")
+    write_atomically(path, results_text(report, hidden_visibility, output_format))
+
+
+def results_text(report: Report, hidden_visibility: str = DEFAULT_HIDDEN_VISIBILITY,
+                 output_format: str = MARKDOWN) -> str:
+    """results.json's text for `report`."""
+    return json.dumps(results_json(report, hidden_visibility, output_format), indent=2) + "\n"
 
 
 def html_output(report: Report, hidden_later: str) -> str:
