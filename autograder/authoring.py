@@ -59,7 +59,7 @@ class AuthoringError(Exception):
 def student_version(source: str, filename: str = "the solution") -> str:
     """The stub students get from an annotated solution (see the module docstring)."""
     lines = source.splitlines()
-    functions = _function_names(source)
+    functions = functions_by_line(source)
     out, region, stand_in = [], None, None  # stand_in: where the last solution region's replacement went
     for number, line in enumerate(lines, start=1):
         marker = REGION_MARKER.match(line)
@@ -68,7 +68,7 @@ def student_version(source: str, filename: str = "the solution") -> str:
                 out.append(line)
                 stand_in = stand_in if not line.strip() else None
             elif region[0] == "PROMPT":
-                out.append(_uncommented(line, region[1], filename, number))
+                out.append(uncomment_prompt_line(line, region[1], filename, number))
             continue
         edge, kind, indent = marker["edge"], marker["kind"], marker["indent"]
         if edge == "BEGIN":
@@ -92,8 +92,9 @@ def student_version(source: str, filename: str = "the solution") -> str:
     return _without_left_out(out)
 
 
-def _function_names(source: str) -> dict[int, str]:
-    """Map each line inside a function to its name as the stub says it (`l1_reg`, `Dropout.forward`)."""
+def functions_by_line(source: str) -> dict[int, str]:
+    """Map each line inside a function to the function's name as the stub says it (`l1_reg`, `Dropout.forward`), so
+    that a solution region's stand-in (NOT_DONE) can name the function the region opens in."""
     names: dict[int, str] = {}
 
     def visit(node, prefix: str):
@@ -108,8 +109,10 @@ def _function_names(source: str) -> dict[int, str]:
     return names
 
 
-def _uncommented(line: str, indent: str, filename: str, number: int) -> str:
-    """A prompt line as the stub shows it: `<indent># text` becomes `<indent>text`, a bare `#` an empty line."""
+def uncomment_prompt_line(line: str, indent: str, filename: str, number: int) -> str:
+    """Return a PROMPT region's line (line `number` of `filename`) as students get it: `<indent># text` becomes
+    `<indent>text`, a bare `#` an empty line. Any other line raises AuthoringError naming it: uncommented, it would
+    run in the solution file."""
     if line.strip() == "#":
         return ""
     if not line.startswith(indent + "# "):

@@ -26,6 +26,7 @@ from autograder.sandbox.remote import StudentCode
 from autograder.sandbox.sentences import OVER_BUDGET, STOPPED_AT_BUDGET
 from autograder.sandbox.transport import Child, ChildLost
 from autograder.sandbox.wire import MAX_ANSWER_BYTES, MAX_HEADER_BYTES, MAX_ITEMS, MAX_TYPE_NAME, BadAnswer
+from autograder.sandbox.zygote_messages import Ended
 from autograder.submission import Chunk, Submission, load_submission
 from conftest import SUBMISSIONS
 
@@ -126,9 +127,9 @@ class FakeZygote:
     def __init__(self):
         self.reaped = []
 
-    def reap(self, pid: int) -> dict:
+    def reap(self, pid: int) -> Ended:
         self.reaped.append(pid)
-        return {"exit": 0}
+        return Ended(exit=0)
 
 
 @pytest.fixture

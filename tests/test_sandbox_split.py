@@ -1,10 +1,14 @@
-"""Tests of the sandbox's boundary as split by job: typed requests, the child-side compile step, course folders.
+"""Tests of the sandbox's boundary as split by job: typed requests, the zygote's typed control messages, the
+child-side compile step, course folders.
 
 Requests are encoded with requests.encode, as the grader does, and decoded with requests.decode, as the child
-does; a payload that is not one of the three request kinds is refused on arrival.
+does; a payload that is not one of the three request kinds is refused on arrival. Control messages are refused
+the same way at both ends of the zygote's socket: by the zygote's own loop, and by a grader whose forged zygote
+answers out of turn.
 """
 import os
 import pickle
+import socket
 import stat
 import subprocess
 import sys
@@ -12,10 +16,14 @@ import sys
 import pytest
 import torch
 
-from autograder.sandbox import requests
+from autograder.sandbox import control, requests, zygote_messages
 from autograder.sandbox.chunks import compile_chunk
+from autograder.sandbox.control import Sandbox, SandboxError
 from autograder.sandbox.course_folders import hidden_folders
 from autograder.sandbox.requests import Call, GetAttr, Load, ModuleAttribute, decode, encode
+from autograder.sandbox.zygote import SPAWN_WITHOUT_SOCKET, Zygote
+from autograder.sandbox.zygote_messages import (NOT_A_MESSAGE, UNEXPECTED_KIND, WRONG_FIELDS, Config, ControlError,
+                                                Ended, Quit, Ready, Reap, Spawn, Spawned)
 from autograder.submission import Chunk, load_submission
 from conftest import PROJECT
 
@@ -95,6 +103,92 @@ def test_tensors_travel_as_arrays_and_come_back_as_tensors():
     loaded = decode(payload, no_reference)
     assert type(loaded.args[0]) is torch.nn.Parameter and torch.equal(loaded.args[0], parameter)
     assert loaded.args[1].dtype == torch.int64
+
+
+# ---------------------------------------------------------------- the zygote's control messages
+
+CONTROL_MESSAGES = [
+    Config(hidden=("/course/reference",), readable=("/course/autograder",), memory_bytes=2**30, scratch="/tmp/s",
+           font_cache="/root/.cache/matplotlib"),
+    Ready(notes=("no seccomp here",), cgroups=("/sys/fs/cgroup/memory/grade-1",)), Spawn(), Spawned(pid=7),
+    Reap(pid=7), Ended(signal=9, out_of_memory="768 MiB"), Ended(exit=0), Quit(),
+]
+
+
+@pytest.mark.parametrize("message", CONTROL_MESSAGES, ids=lambda message: type(message).__name__)
+def test_a_control_message_arrives_as_the_record_it_was(message):
+    assert zygote_messages.decode(zygote_messages.encode(message), type(message)) == message
+
+
+@pytest.mark.parametrize("packet, expected, says", [
+    (b'{"op": "spawn"}', (Spawn, Reap, Quit), NOT_A_MESSAGE.format(packet=b'{"op": "spawn"}')),  # the untyped form
+    (b"spawn", (Spawn,), NOT_A_MESSAGE.format(packet=b"spawn")),
+    (b'["Spawn"]', (Spawn,), NOT_A_MESSAGE.format(packet=b'["Spawn"]')),
+    (b'{"kind": "Ready", "notes": [], "cgroups": []}', (Spawn, Reap, Quit),
+     UNEXPECTED_KIND.format(kind="Ready", expected="Spawn or Reap or Quit")),
+    (b'{"kind": "Pickle", "data": "gASV"}', (Ended,), UNEXPECTED_KIND.format(kind="Pickle", expected="Ended")),
+], ids=["untyped", "not-json", "not-an-object", "kind-of-the-other-end", "unknown-kind"])
+def test_a_control_packet_off_the_expected_kinds_is_refused(packet, expected, says):
+    with pytest.raises(ControlError) as refused:
+        zygote_messages.decode(packet, *expected)
+    assert str(refused.value) == says
+
+
+@pytest.mark.parametrize("packet, wrong", [
+    (b'{"kind": "Reap"}', "missing 1 required positional argument: 'pid'"),
+    (b'{"kind": "Reap", "pid": 7, "signal": 9}', "got an unexpected keyword argument 'signal'"),
+], ids=["missing", "unknown"])
+def test_a_control_message_with_the_wrong_fields_is_refused(packet, wrong):
+    with pytest.raises(ControlError) as refused:
+        zygote_messages.decode(packet, Reap)
+    assert str(refused.value).startswith(WRONG_FIELDS.format(kind="Reap", error="")[:-1]) and wrong in str(refused.value)
+
+
+@pytest.fixture
+def serving_zygote():
+    """A zygote's loop on a socket whose other end is the test, with nothing to confine: no child is ever forked."""
+    grader, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    yield Zygote(theirs, None, None, None, {}, (None, None, None)), grader
+    grader.close()
+    theirs.close()
+
+
+def test_the_zygote_refuses_a_message_that_is_not_the_graders(serving_zygote):
+    zygote, grader = serving_zygote
+    grader.send(zygote_messages.encode(Spawned(pid=1)))
+    with pytest.raises(ControlError) as refused:
+        zygote.run()
+    assert str(refused.value) == UNEXPECTED_KIND.format(kind="Spawned", expected="Spawn or Reap or Quit")
+    assert zygote.children == {}
+
+
+def test_the_zygote_refuses_a_spawn_without_the_childs_socket(serving_zygote):
+    zygote, grader = serving_zygote
+    grader.send(zygote_messages.encode(Spawn()))
+    with pytest.raises(ControlError) as refused:
+        zygote.run()
+    assert str(refused.value) == SPAWN_WITHOUT_SOCKET and zygote.children == {}
+
+
+FORGED_ZYGOTE = ("import socket, sys; control = socket.socket(fileno=int(sys.argv[1])); control.recv(65536); "
+                 "control.send(b'{\"kind\": \"Spawned\", \"pid\": 1}'); control.recv(65536)")
+
+
+def test_the_grader_refuses_a_zygote_that_answers_out_of_turn(monkeypatch):
+    """A zygote that answers its Config with a Spawned instead of Ready: a grading error, said as such."""
+    monkeypatch.setattr(control, "ZYGOTE_COMMAND", ("-c", FORGED_ZYGOTE))
+    with Sandbox() as sandbox:
+        with pytest.raises(SandboxError) as refused:
+            sandbox.notes  # noqa: B018
+    assert str(refused.value) == "the sandbox sent " + UNEXPECTED_KIND.format(kind="Spawned", expected="Ready")
+    assert sandbox.process.returncode == 0  # told to quit, it did
+
+
+def test_the_control_messages_import_no_torch():
+    imported = subprocess.run(
+        [sys.executable, "-c", "import sys; import autograder.sandbox.zygote_messages; print(' '.join(sys.modules))"],
+        cwd=PROJECT, capture_output=True, text=True, check=True).stdout.split()
+    assert "torch" not in imported and "numpy" not in imported
 
 
 # ---------------------------------------------------------------- the child-side compile step

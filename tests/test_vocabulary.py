@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from autograder.assignments import COURSE_VARIABLE
 from autograder.checks import (RaisedError, StudentFault, expect_accepts, expect_close_or_own, expect_in_graph,
-                               expect_returns, expect_unchanged, row)
+                               expect_returns, expect_unchanged, matches_own, row)
 from autograder.checks.calls import CHANGED, CHANGED_INSIDE, REFUSED
 from autograder.checks.gradients import NOT_IN_GRAPH
 from autograder.sandbox import messages
@@ -156,6 +156,26 @@ def test_close_or_own_accepts_the_students_own_route_only_when_it_proves_somethi
         raise StudentFault("loss(...) raised ValueError.")
     with pytest.raises(StudentFault, match="^train\\(\\) returned"):
         expect_close_or_own(np.array([1.0, 3.0]), np.array([1.0, 2.0]), call="train()", own=failing_own)
+
+
+def test_matches_own_takes_the_students_own_value_only_when_it_does_something():
+    x, dropped = torch.ones(4), torch.tensor([2.0, 0.0, 2.0, 0.0])
+    assert matches_own(dropped, lambda: dropped.clone(), idle=x)
+    assert not matches_own(x, lambda: x.clone(), idle=x)  # the student's dropout returns x: it lends nothing
+    assert not matches_own(dropped, lambda: torch.tensor([0.0, 2.0, 2.0, 0.0]), idle=x)
+    assert not matches_own(dropped, lambda: None)
+
+
+@pytest.mark.parametrize("own_value", [torch.ones(2, 2), [2.0, 0.0, 2.0, 0.0], object()],
+                         ids=["another-shape", "a-list", "not-comparable"])
+def test_matches_own_refuses_what_cannot_be_the_same_value(own_value):
+    assert not matches_own(torch.tensor([2.0, 0.0, 2.0, 0.0]), lambda: own_value, idle=torch.ones(4))
+
+
+def test_matches_own_is_no_match_when_the_students_own_function_fails():
+    def failing_own():
+        raise StudentFault("dropout(...) raised ValueError.")
+    assert not matches_own(torch.ones(4), failing_own)
 
 
 def test_unchanged_shows_where_a_big_argument_changed():

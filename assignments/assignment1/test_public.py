@@ -74,24 +74,23 @@ def test_shallow_train_first_steps(student):
 @graded("ShallowNarrowExercise: accepts init_weights as a list, a tuple or a numpy array", core=False)
 def test_shallow_weight_containers(student):
     x = np.linspace(0.0, 1.0, 5)
-    listed = "ShallowNarrowExercise([1.5, -0.5]).forward(x)"
+    listed = describe_call(f"ShallowNarrowExercise({describe([1.5, -0.5])}).forward", (x,))
     own = numbers(student.ShallowNarrowExercise([1.5, -0.5]).forward(x), listed)
     for init in ((1.5, -0.5), np.array([1.5, -0.5])):
-        call = f"ShallowNarrowExercise({describe(init)}).forward(x)"
+        call = describe_call(f"ShallowNarrowExercise({describe(init)}).forward", (x,))
         expect_close(numbers(student.ShallowNarrowExercise(init).forward(x), call), own,
                      call=f"{call}, compared with what {listed} returns")
 
 
 @graded("DeepNarrowLNN: forward, loss and dloss_dw for W = [[0.5, 2, 3]] on two samples")
 def test_deep_small_example(student):
-    model = student.DeepNarrowLNN(np.array([[0.5, 2.0, 3.0]]))
+    W = np.array([[0.5, 2.0, 3.0]])
+    model, shown = student.DeepNarrowLNN(W), f"DeepNarrowLNN({describe(W)})"
     x, y, y_p = np.array([1.0, 2.0]), np.array([2.0, 4.0]), np.array([3.0, 6.0])
-    for call, got, expected in (
-            ("DeepNarrowLNN([[0.5, 2, 3]]).forward([1, 2])", model.forward(x), y_p),
-            ("DeepNarrowLNN([[0.5, 2, 3]]).loss([2, 4], [3, 6])", model.loss(y, y_p), 1.25),
-            ("DeepNarrowLNN([[0.5, 2, 3]]).dloss_dw([1, 2], [2, 4], [3, 6])", model.dloss_dw(x, y, y_p),
-             np.array([[15.0, 3.75, 2.5]]))):
-        expect_close(numbers(got, call), expected, call=call)
+    for method, args, expected in (("forward", (x,), y_p), ("loss", (y, y_p), 1.25),
+                                   ("dloss_dw", (x, y, y_p), np.array([[15.0, 3.75, 2.5]]))):
+        call = describe_call(f"{shown}.{method}", args)
+        expect_close(numbers(getattr(model, method)(*args), call), expected, call=call)
 
 
 @graded("DeepNarrowLNN: train stops once the loss overflows; the later records are NaN")

@@ -10,7 +10,7 @@ this vocabulary, so the sandbox can change without the course's tests changing.
 """
 import pytest
 
-from autograder.checks.calls import expect_accepts, expect_close_or_own, expect_returns, expect_unchanged
+from autograder.checks.calls import expect_accepts, expect_close_or_own, expect_returns, expect_unchanged, matches_own
 from autograder.checks.gradients import expect_gradient, expect_in_graph, numerical_gradient
 from autograder.checks.many import calls_alike, probed_each, results_of
 from autograder.checks.statistics import binomial_interval, expect_fraction
@@ -45,6 +45,6 @@ __all__ = [
     "Mistake", "RaisedError", "StudentFault", "accepted", "binomial_interval", "call_seeded", "calls_alike", "counted",
     "describe", "describe_call", "expect_accepts", "expect_close", "expect_close_or_own", "expect_equal",
     "expect_fraction", "expect_gradient", "expect_in_graph", "expect_raises", "expect_returns", "expect_same",
-    "expect_that", "expect_unchanged", "graded", "mismatch", "numerical_gradient", "probed_each", "probes",
-    "results_of", "row", "seed_everything",
+    "expect_that", "expect_unchanged", "graded", "matches_own", "mismatch", "numerical_gradient", "probed_each",
+    "probes", "results_of", "row", "seed_everything",
 ]

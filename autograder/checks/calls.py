@@ -4,6 +4,7 @@ found them, it accepts what the contract allows, and it is judged on top of the 
     expect_unchanged(student, student.dropout, x, 0.5, names=("x",), mistake=IN_PLACE)
     result = expect_accepts(ValueError, student.split, data, labels, (0.7, 0.2, 0.1), expected="...", mistake=...)
     expect_close_or_own(got, expected, call=..., own=lambda: what a correct train returns on the student's loss)
+    if not matches_own(out, own=lambda: the student's own dropout(x, p), idle=x): the statistical checks of out
     expect_returns(student.sgd_step, theta, grad, 0.1, expected=np.array([0.95, 2.1]))  the call named by its values
 """
 from autograder.checks.values import accepted, describe_call, expect_close, mismatch
@@ -73,16 +74,26 @@ def expect_close_or_own(got, expected, *, call: str, accept=(), mistakes=(), own
     """expect_close, also accepting `own()`: what a correct implementation returns on top of the student's own other
     functions, so that one mistake in those is not counted against this one too.
 
-    `own` is called only when `got` matches nothing else (it may cost many calls into the sandbox) and may return
-    None where it proves nothing (code doing nothing must not lend points); when the student's own functions fail,
-    the check falls back on `expected` alone.
+    `own` is called only when `got` matches nothing else (it may cost many calls into the sandbox) and is judged as
+    matches_own judges it: None where it proves nothing (code doing nothing must not lend points); when the student's
+    own functions fail, the check falls back on `expected` alone.
     """
-    if mismatch(got, expected) is None or accepted(got, expected, accept):
-        return
-    try:
-        own_value = own() if own else None
-    except OWN_FAULTS:
-        own_value = None
-    if own_value is not None and mismatch(got, own_value) is None:
+    if mismatch(got, expected) is None or accepted(got, expected, accept) or (own and matches_own(got, own)):
         return
     expect_close(got, expected, call=call, accept=accept, mistakes=mistakes)
+
+
+def matches_own(got, own, *, idle=None) -> bool:
+    """Whether `got` is what `own()` returns: what a correct implementation gives on top of the student's own other
+    functions (Dropout calling the student's own dropout), for a contract that is no single value to be close to.
+
+    own() proves nothing, and so matches nothing, when the student's own functions fail or give what cannot be
+    compared, when it returns None, or when it returns `idle`: what code doing nothing gives (a dropout returning x
+    in training). Code doing nothing must not lend points.
+    """
+    try:
+        own_value = own()
+        proves_nothing = own_value is None or (idle is not None and mismatch(own_value, idle) is None)
+        return not proves_nothing and mismatch(got, own_value) is None
+    except OWN_FAULTS:
+        return False

@@ -144,13 +144,13 @@ def master_notebook(assignment: Assignment) -> nbformat.NotebookNode:
 def otter_source(source: str, filename: str = "the solution") -> str:
     """The annotated solution with each region in otter's markers (see the module docstring)."""
     authoring.student_version(source, filename)  # a malformed region is refused here, naming its line
-    functions = authoring._function_names(source)
+    functions = authoring.functions_by_line(source)
     out, region, prompt, indent = [], None, [], ""
     waiting = None  # (indent, prompt lines) of a region whose PROMPT string goes before the next line of code
     for number, line in enumerate(source.splitlines(), start=1):
         marker = authoring.REGION_MARKER.match(line)
         if marker is None and region == "PROMPT":
-            prompt.append(authoring._uncommented(line, indent, filename, number))
+            prompt.append(authoring.uncomment_prompt_line(line, indent, filename, number))
         elif marker is None:
             if waiting and line.strip() and region is None:
                 out += _prompt_string(waiting, line, filename, number)

@@ -18,12 +18,14 @@ Three processes, what each holds, and the messages between them:
  +-----------------------------+         +---------------------------+         +---------------------------+
         |                                    |                                       ^
         |== control: SOCK_SEQPACKET, ========>|                                       |
-        |   one JSON object a packet          |--fork, confine, serve---------------->|
-        |   config (first; never argv)        |                                       |
-        |   {"op": "spawn"} + the child's fd  |                                       |
-        |   {"op": "reap", "pid"}, {"op": "quit"}                                     |
-        |<= {"ready", notes, cgroups},        |                                       |
-        |   {"pid"}, {"exit"|"signal", "out_of_memory"}                               |
+        |   one JSON message a packet, typed  |--fork, confine, serve---------------->|
+        |   in zygote_messages.py:            |                                       |
+        |   Config (first; never argv), then  |                                       |
+        |   Spawn + the child's fd, Reap(pid),|                                       |
+        |   Quit                              |                                       |
+        |<= Ready(notes, cgroups) first, then |                                       |
+        |   Spawned(pid) after a Spawn, Ended(exit or signal, out_of_memory) after a  |
+        |   Reap; each end refuses a message of another kind                          |
         |                                                                             |
         |== data: a socketpair, length-prefixed frames (wire.py) ===================>|
         |   requests.py: Load (chunks.py's Chunks) | Call | GetAttr, pickled: only   |

@@ -1,10 +1,9 @@
 """The grader's control of the zygote: start it, have it fork and reap children, stop it.
 
-The zygote's side is zygote.py; the control socket's messages are drawn in autograder/sandbox/__init__.py.
-Spawning returns a transport.Child, the data socket to one confined child.
+The zygote's side is zygote.py; the control socket's messages are typed in zygote_messages.py and drawn in
+autograder/sandbox/__init__.py. Spawning returns a transport.Child, the data socket to one confined child.
 """
 import contextlib
-import json
 import os
 import shutil
 import signal
@@ -18,6 +17,8 @@ from pathlib import Path
 from autograder.sandbox import cgroups
 from autograder.sandbox.environment import grader_environment, matplotlib_cache
 from autograder.sandbox.transport import SPAWN_TIMEOUT, Child
+from autograder.sandbox.zygote_messages import (Config, ControlError, Ended, Quit, Ready, Reap, Spawn, Spawned,
+                                                decode, encode)
 
 DEFAULT_MEMORY = 3 * 2**30  # each process's address space
 START_TIMEOUT = 120.0  # the zygote imports torch; a cold disk cache can take a while
@@ -46,14 +47,14 @@ class Sandbox:
         self.scratch = Path(tempfile.mkdtemp(prefix="grade-sandbox-", dir=scratch_root)).resolve()
         self.scratch.chmod(0o711)  # children dropped to their own uid must reach their scratch folder inside
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        config = {"hidden": [str(Path(p).resolve()) for p in hidden], "memory_bytes": memory_bytes,
-                  "scratch": str(self.scratch), "font_cache": str(matplotlib_cache()),
-                  "readable": [str(Path(p).resolve()) for p in (*readable, PACKAGE_ROOT / "autograder")]}
+        config = Config(hidden=tuple(str(Path(p).resolve()) for p in hidden),
+                        readable=tuple(str(Path(p).resolve()) for p in (*readable, PACKAGE_ROOT / "autograder")),
+                        memory_bytes=memory_bytes, scratch=str(self.scratch), font_cache=str(matplotlib_cache()))
         if fork:
             self.process = _forked_zygote(theirs, config)
         else:
             self.process = _exec_zygote(theirs)
-            ours.send(json.dumps(config).encode())  # not on its command line, which anyone can read
+            ours.send(encode(config))  # not on its command line, which anyone can read
         theirs.close()
         self.control = ours
         self._notes: list[str] | None = None
@@ -63,38 +64,36 @@ class Sandbox:
     def notes(self) -> list[str]:
         """Sentences on the layers this machine could not provide (waits for the zygote to be ready)."""
         if self._notes is None:
-            ready = self._receive(START_TIMEOUT)
-            if not ready.get("ready"):
-                raise SandboxError("the sandbox did not start")
-            self._notes, self.cgroup_folders = ready["notes"], ready["cgroups"]
+            ready = self._receive(START_TIMEOUT, Ready)
+            self._notes, self.cgroup_folders = list(ready.notes), list(ready.cgroups)
         return self._notes
 
     def spawn(self) -> Child:
         """Fork a fresh confined child and wait for its greeting."""
         self.notes  # noqa: B018 -- the zygote's ready message comes first
         ours, theirs = socket.socketpair()
-        socket.send_fds(self.control, [json.dumps({"op": "spawn"}).encode()], [theirs.fileno()])
+        socket.send_fds(self.control, [encode(Spawn())], [theirs.fileno()])
         theirs.close()
-        pid = self._receive(SPAWN_TIMEOUT)["pid"]
-        return Child(self, pid, ours)
+        spawned = self._receive(SPAWN_TIMEOUT, Spawned)
+        return Child(self, spawned.pid, ours)
 
-    def reap(self, pid: int) -> dict:
+    def reap(self, pid: int) -> Ended:
         """Have the zygote stop a child (if it still runs) and say how it ended."""
-        self.control.send(json.dumps({"op": "reap", "pid": pid}).encode())
-        return self._receive(SPAWN_TIMEOUT)
+        self.control.send(encode(Reap(pid)))
+        return self._receive(SPAWN_TIMEOUT, Ended)
 
     def close(self) -> None:
         """Stop the zygote; it kills every child it still has. Remove what a zygote that died left behind."""
         if self.process.poll() is None:
             try:
-                self.control.send(json.dumps({"op": "quit"}).encode())
+                self.control.send(encode(Quit()))
                 self.process.wait(timeout=10)
             except (OSError, subprocess.TimeoutExpired):
                 self.process.kill()
                 self.process.wait()
         if self._notes is None:  # a zygote that died ready, before anyone asked: its cgroups are still named
-            with contextlib.suppress(SandboxError, ValueError):
-                self.cgroup_folders = self._receive(0.0).get("cgroups", [])
+            with contextlib.suppress(SandboxError):
+                self.cgroup_folders = list(self._receive(0.0, Ready).cgroups)
         self.control.close()
         for folder in self.cgroup_folders:
             with contextlib.suppress(OSError):
@@ -107,7 +106,8 @@ class Sandbox:
     def __exit__(self, *exc_info):
         self.close()
 
-    def _receive(self, timeout: float) -> dict:
+    def _receive(self, timeout: float, expected: type):
+        """The zygote's next message, which must be of the `expected` kind."""
         self.control.settimeout(timeout)
         try:
             packet = self.control.recv(65536)
@@ -115,7 +115,10 @@ class Sandbox:
             raise SandboxError(f"the sandbox stopped answering ({error or 'timeout'})") from None
         if not packet:
             raise SandboxError(f"the sandbox process ended (exit status {self.process.poll()})")
-        return json.loads(packet)
+        try:
+            return decode(packet, expected)
+        except ControlError as error:
+            raise SandboxError(f"the sandbox sent {error}") from None
 
 
 def _exec_zygote(theirs: socket.socket) -> subprocess.Popen:
@@ -126,7 +129,7 @@ def _exec_zygote(theirs: socket.socket) -> subprocess.Popen:
                             pass_fds=[theirs.fileno()], env=environment, stdin=subprocess.DEVNULL, cwd="/")
 
 
-def _forked_zygote(theirs: socket.socket, config: dict) -> "_ForkedProcess":
+def _forked_zygote(theirs: socket.socket, config: Config) -> "_ForkedProcess":
     import torch
 
     torch.set_num_threads(1)  # a child forked after a multi-threaded op hangs in OpenMP

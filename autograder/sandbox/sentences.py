@@ -5,6 +5,8 @@ one, what to change. Tests import these templates instead of retyping them.
 """
 import signal
 
+from autograder.sandbox.zygote_messages import Ended
+
 RAISED = "{call} raised {error}"
 NOT_DONE = " This part is not done yet."
 OUT_OF_MEMORY = " It ran out of memory: the sandbox allows {gib} GiB of address space per process."
@@ -44,18 +46,18 @@ GAVE_UP_MEMORY = "ran out of memory"
 GAVE_UP_TIME = "did not finish within {timeout:g} s"
 
 
-def child_lost(call: str, reason: str | None, status: dict, timeout: float) -> str:
+def child_lost(call: str, reason: str | None, ended: Ended, timeout: float) -> str:
     """Say why `call` lost its child: a timeout, an unreadable answer, or how the zygote saw it end."""
     if reason == "timeout":
         return TIMED_OUT.format(call=call, timeout=timeout)
     if reason:
         return UNREADABLE.format(call=call, reason=reason)
-    if status.get("out_of_memory"):
-        return OUT_OF_SUBMISSION_MEMORY.format(call=call, limit=status["out_of_memory"])
-    if "signal" in status:
-        number = status["signal"]
+    if ended.out_of_memory:
+        return OUT_OF_SUBMISSION_MEMORY.format(call=call, limit=ended.out_of_memory)
+    if ended.signal is not None:
+        number = ended.signal
         return KILLED.format(call=call, reason=SIGNAL_REASONS.get(number, OTHER_SIGNAL.format(number=number)))
-    return EXITED.format(call=call, status=status.get("exit"))
+    return EXITED.format(call=call, status=ended.exit)
 
 
 def raised_text(raised) -> str:

@@ -9,6 +9,7 @@ import time
 
 from autograder.sandbox import messages, wire
 from autograder.sandbox.sentences import child_lost
+from autograder.sandbox.zygote_messages import Ended
 
 SPAWN_TIMEOUT = 20.0  # a fork, the confinement and the child's greeting
 NO_HANDLES = "a handle to an object where only data belongs"
@@ -57,15 +58,15 @@ class Child:
 
 class ChildLost(Exception):
     """The child ended or was stopped before answering: `reason` is "timeout", why its answer was refused, or None;
-    `status` is how the zygote saw it end."""
+    `ended` is how the zygote saw it end."""
 
-    def __init__(self, reason: str | None, status: dict):
-        super().__init__(reason or str(status))
-        self.reason, self.status = reason, status
+    def __init__(self, reason: str | None, ended: Ended):
+        super().__init__(reason or str(ended))
+        self.reason, self.ended = reason, ended
 
     def sentence(self, call: str, timeout: float) -> str:
         """Say what happened to `call`, which ran under `timeout` seconds."""
-        return child_lost(call, self.reason, self.status, timeout)
+        return child_lost(call, self.reason, self.ended, timeout)
 
 
 def no_handles(handle: int, type_name: str):

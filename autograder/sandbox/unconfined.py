@@ -17,6 +17,7 @@ import types
 from autograder.sandbox import messages, wire
 from autograder.sandbox.child import _Server, _trace_banned_calls
 from autograder.sandbox.transport import ChildLost, no_handles
+from autograder.sandbox.zygote_messages import Ended
 
 
 class Unconfined:
@@ -29,8 +30,8 @@ class Unconfined:
     def spawn(self) -> "_InProcessChild":
         return _InProcessChild(_server(), self.namespace)
 
-    def reap(self, pid: int) -> dict:
-        return {}
+    def reap(self, pid: int) -> Ended:
+        return Ended()
 
     def close(self) -> None:
         """Nothing to stop: the objects served belong to the namespace's owner."""
@@ -69,7 +70,7 @@ class _InProcessChild:
         try:
             return shape.read(wire.load_answer(self.server.answer(payload), make_handle or no_handles), "the answer")
         except wire.BadAnswer as error:
-            raise ChildLost(messages.clip(str(error), messages.MAX_REASON), {}) from None
+            raise ChildLost(messages.clip(str(error), messages.MAX_REASON), Ended()) from None
 
     def close(self) -> None:
         """Nothing to reap."""

@@ -9,12 +9,12 @@ any reference solution or hidden test, so a child can never find a solution or a
 value in memory it inherited. Forking a child from here costs milliseconds where a new
 interpreter costs the 1.5 s of `import torch`.
 
-It answers the grader's control messages (drawn there too) one packet each; the cgroup folders
-named in its ready message are the grader's to remove should the zygote die without doing so.
+It answers the grader's control messages (typed in zygote_messages.py, drawn there too) one
+packet each; the cgroup folders named in its Ready message are the grader's to remove should the
+zygote die without doing so.
 """
 import dataclasses
 import gc
-import json
 import os
 import shutil
 import signal
@@ -25,6 +25,8 @@ import time
 from pathlib import Path
 
 from autograder.sandbox import layers
+from autograder.sandbox.zygote_messages import (Config, ControlError, Ended, Quit, Ready, Reap, Spawn, Spawned,
+                                                decode, encode)
 
 PRELOADED = (
     "math", "random", "itertools", "functools", "collections", "copy", "typing", "dataclasses",
@@ -44,16 +46,17 @@ SUBMISSION_PROCESSES = 64
 CHILD_NICENESS = 10
 STOP_GRACE = 5.0  # seconds a child's pid namespace gets to empty before everything is killed by force
 CONTROL_PACKET = 65536
+SPAWN_WITHOUT_SOCKET = "a Spawn message without the child's socket"
 
 
 def main() -> None:
     control = socket.socket(fileno=int(sys.argv[1]))
-    config = json.loads(control.recv(CONTROL_PACKET))
+    config = decode(control.recv(CONTROL_PACKET), Config)
     serve(control.detach(), config)
     os._exit(0)  # cleaned up already; tearing down torch's interpreter would hold up the grader ~0.2 s more
 
 
-def serve(fd: int, config: dict) -> None:
+def serve(fd: int, config: Config) -> None:
     """Prepare (environment, imports, limits, probe) and serve control messages on `fd` until told to quit."""
     control = socket.socket(fileno=fd)
     # SIGTERM, from a grader that died or is being stopped, ends the zygote through the `finally` below: its
@@ -69,10 +72,10 @@ def serve(fd: int, config: dict) -> None:
         if zygote is not None:
             zygote.close()
         else:
-            shutil.rmtree(config["scratch"], ignore_errors=True)
+            shutil.rmtree(config.scratch, ignore_errors=True)
 
 
-def _prepare(control: socket.socket, config: dict) -> "Zygote":
+def _prepare(control: socket.socket, config: Config) -> "Zygote":
     """Import, confine the template, probe and warm up; say so to the grader and return the zygote that serves."""
     from autograder.sandbox import cgroups, child, environment
 
@@ -83,25 +86,23 @@ def _prepare(control: socket.socket, config: dict) -> "Zygote":
     import torch
 
     torch.set_num_threads(1)  # a child forked after a multi-threaded op hangs in OpenMP
-    template = layers.Confinement(scratch=Path(config["scratch"]),
-                                  readable=tuple(Path(p) for p in config["readable"]),
-                                  hidden=tuple(Path(p) for p in config["hidden"]),
-                                  memory_bytes=config["memory_bytes"], processes=CHILD_PROCESSES,
+    template = layers.Confinement(scratch=Path(config.scratch), readable=tuple(Path(p) for p in config.readable),
+                                  hidden=tuple(Path(p) for p in config.hidden),
+                                  memory_bytes=config.memory_bytes, processes=CHILD_PROCESSES,
                                   unprivileged_uid=CHILD_UID_BASE)
     template = dataclasses.replace(template, view=layers.view(template))
     environment.forget_grader_paths(template.view.paths)
     capabilities = layers.probe(template)
-    fonts = environment.font_lists(Path(config["font_cache"])) if config.get("font_cache") else {}
+    fonts = environment.font_lists(Path(config.font_cache))
     _warm_up(torch)
-    hierarchy, cgroup_note = cgroups.probe(config.get("submission_memory", SUBMISSION_MEMORY),
-                                           config.get("submission_processes", SUBMISSION_PROCESSES))
+    hierarchy, cgroup_note = cgroups.probe(SUBMISSION_MEMORY, SUBMISSION_PROCESSES)
     zygote = Zygote(control, template, capabilities, hierarchy, fonts, (child, environment, layers))
     # Children share the zygote's pages until they write to them; a garbage collection walking every object
     # inherited would write to (and so copy) all of them. Frozen objects are never walked.
     gc.freeze()
-    notes = [*capabilities.notes, *([cgroup_note] if cgroup_note else [])]
-    folders = sorted({str(folder) for folder in hierarchy.folders.values()}) if hierarchy else []
-    _send(control, {"ready": True, "notes": notes, "cgroups": folders})
+    notes = (*capabilities.notes, *([cgroup_note] if cgroup_note else []))
+    folders = tuple(sorted({str(folder) for folder in hierarchy.folders.values()})) if hierarchy else ()
+    control.send(encode(Ready(notes, folders)))
     return zygote
 
 
@@ -119,7 +120,7 @@ class Zygote:
         self.children: dict[int, _Child] = {}
 
     def run(self) -> None:
-        """Serve control messages until the grader quits or goes away."""
+        """Serve control messages until the grader quits or goes away; refuse any other message (ControlError)."""
         while True:
             try:
                 packet, fds, _, _ = socket.recv_fds(self.control, CONTROL_PACKET, 1)
@@ -127,11 +128,13 @@ class Zygote:
                 packet, fds = b"", []
             if not packet:
                 break
-            message = json.loads(packet)
-            if message["op"] == "spawn":
-                _send(self.control, {"pid": self.spawn(fds[0])})
-            elif message["op"] == "reap":
-                _send(self.control, self.reap(message["pid"]))
+            message = decode(packet, Spawn, Reap, Quit)
+            if type(message) is Spawn:
+                if not fds:
+                    raise ControlError(SPAWN_WITHOUT_SOCKET)
+                self.control.send(encode(Spawned(self.spawn(fds[0]))))
+            elif type(message) is Reap:
+                self.control.send(encode(self.reap(message.pid)))
             else:
                 break
 
@@ -183,23 +186,23 @@ class Zygote:
         finally:
             os._exit(70)
 
-    def reap(self, pid: int) -> dict:
+    def reap(self, pid: int) -> Ended:
         """Stop a child (if it still runs) and everything it started; report how it ended."""
         status = self._stop(pid)
-        answer = {"signal": os.WTERMSIG(status)} if os.WIFSIGNALED(status) else {"exit": os.WEXITSTATUS(status)}
+        ended = Ended(signal=os.WTERMSIG(status)) if os.WIFSIGNALED(status) else Ended(exit=os.WEXITSTATUS(status))
         known = self.children.pop(pid, None)
         if known is None:
-            return answer
+            return ended
         if known.group:
             if known.group.out_of_memory():
-                answer["out_of_memory"] = self.layers.size_text(self.hierarchy.memory_bytes)
+                ended = dataclasses.replace(ended, out_of_memory=self.layers.size_text(self.hierarchy.memory_bytes))
             try:
                 known.group.remove()
             except OSError:
                 pass  # the zygote's own folder is removed at quit, and the grader removes what is left then
         shutil.rmtree(known.confinement.scratch, ignore_errors=True)
         self.layers.sweep(self.capabilities, known.confinement)
-        return answer
+        return ended
 
     def _stop(self, pid: int) -> int:
         """End a child and return its wait status: politely through its pid namespace, else by force."""
@@ -240,10 +243,6 @@ def _warm_up(torch) -> None:
     values = torch.rand(1000, dtype=torch.float64).float()
     kept = torch.rand_like(values) > 0.5
     (values * kept / 0.5)[kept].numpy()
-
-
-def _send(control: socket.socket, message: dict) -> None:
-    control.send(json.dumps(message).encode())
 
 
 def _exit_on_signal(number, frame) -> None:

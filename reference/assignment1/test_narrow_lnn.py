@@ -184,7 +184,7 @@ def test_shallow_forward(student, reference):
         for inputs in (x, x[:12].reshape(3, 4)):
             expect_close(as_numbers(student.ShallowNarrowExercise(init).forward(inputs)),
                          reference.ShallowNarrowExercise(init).forward(inputs),
-                         call=f"ShallowNarrowExercise({describe(init)}).forward({describe(inputs)})")
+                         call=describe_call(f"ShallowNarrowExercise({describe(init)}).forward", (inputs,)))
 
 
 @graded("ShallowNarrowExercise: dloss_dw is the gradient of the mean squared error", points=3)

@@ -11,9 +11,9 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from autograder.checks import (Mistake, StudentFault, binomial_interval, call_seeded, describe, describe_call,
-                               expect_close, expect_fraction, expect_gradient, expect_in_graph, expect_raises,
-                               expect_that, expect_unchanged, graded, mismatch, probed_each, probes, results_of, row,
-                               seed_everything)
+                               expect_close, expect_close_or_own, expect_fraction, expect_gradient, expect_in_graph,
+                               expect_raises, expect_that, expect_unchanged, graded, matches_own, mismatch, probed_each,
+                               probes, results_of, row, seed_everything)
 
 SEED = 2021
 SAMPLE = 50_000  # elements per statistical check: bounds within 1% of p, and a 200 kB transfer
@@ -294,6 +294,9 @@ def _expect_tensor_like(out, x, call):
 
 
 # ---------------------------------------------------------------------------------------------- Dropout
+# Dropout's job is to call dropout with self.p and self.training: judged first by the student's own dropout under
+# the same seed, a mistake in dropout does not cost Dropout's points too, while a dropout that does nothing in
+# training (returns x) lends Dropout none.
 
 @graded("Dropout: in train() mode gives what your dropout(x, self.p) gives, a fraction p dropped and the rest "
         "rescaled", points=2)
@@ -305,7 +308,7 @@ def test_dropout_module_train(student):
         out = layer.seeded(SEED)(x)
         call = f"Dropout(p={p}) in train() mode applied to x"
         _expect_tensor_like(out, x, call)
-        if applies_own_dropout(student, out, x, p, training=True):
+        if matches_own(out, own_dropout(student, x, p, training=True), idle=x):
             continue
         expect_fraction(int((out == 0).sum()), x.numel(), p, what=f"the fraction of zeros of {call}")
         kept = out != 0
@@ -322,10 +325,9 @@ def test_dropout_module_eval(student):
     out = layer.seeded(SEED)(x)
     call = "Dropout(p=0.5) after .eval() applied to x"
     _expect_tensor_like(out, x, call)
-    if not applies_own_dropout(student, out, x, 0.5, training=False):
-        expect_close(out, x, call=call, mistakes=[Mistake(
-            "forward ignores self.training, so .eval() does not switch dropout off; pass training=self.training", out)
-        ] if float((out == 0).double().mean()) > 0.3 else [])
+    expect_close_or_own(out, x, call=call, own=own_dropout(student, x, 0.5, training=False), mistakes=[Mistake(
+        "forward ignores self.training, so .eval() does not switch dropout off; pass training=self.training", out)
+    ] if float((out == 0).double().mean()) > 0.3 else [])
 
 
 @graded("Dropout: works inside nn.Sequential, on in train() and off in eval()", points=2)
@@ -342,28 +344,18 @@ def test_dropout_module_in_sequential(student):
     model = student.run(nn.Sequential, linear, layer, label=shown)
     model.eval()
     out = model.seeded(SEED)(x)
-    if not applies_own_dropout(student, out, hidden, 0.5, training=False):
-        expect_close(out, hidden, call=f"{shown} after .eval()")
+    expect_close_or_own(out, hidden, call=f"{shown} after .eval()",
+                        own=own_dropout(student, hidden, 0.5, training=False))
     model.train()
     out = model.seeded(SEED)(x)
-    if not applies_own_dropout(student, out, hidden, 0.5, training=True):
+    if not matches_own(out, own_dropout(student, hidden, 0.5, training=True), idle=hidden):
         expect_fraction(int((out == 0).sum()), out.numel(), 0.5,
                         what=f"the fraction of zeros of {shown} after .train()")
 
 
-def applies_own_dropout(student, out, x, p, training) -> bool:
-    """Whether `out` is exactly the student's own dropout(x, p, training) under the same seed, where that dropout
-    drops something in training: Dropout is then judged by the contract instead.
-
-    Dropout's job is to call dropout with self.p and self.training; judging it by the student's own dropout keeps
-    a mistake in dropout from costing Dropout's points too, while a dropout that does nothing lends Dropout none.
-    """
-    try:
-        own = student.dropout.seeded(SEED)(x, p, training=training)
-    except StudentFault:
-        return False
-    return (isinstance(own, torch.Tensor) and own.shape == out.shape and (not training or bool((own != x).any()))
-            and torch.allclose(own.to(out.dtype), out))
+def own_dropout(student, x, p, training):
+    """The student's own dropout(x, p, training=training) under Dropout's seed, to look up and call when needed."""
+    return lambda: student.dropout.seeded(SEED)(x, p, training=training)
 
 
 # ---------------------------------------------------------------------------------------------- regularized_loss
