@@ -15,7 +15,7 @@ An instructor writes, per assignment,
     reference/<name>/test_*.py       the hidden suite
     assignments/<name>/test_public.py, assignments/<name>/assignment.toml (title, module, functions, banned)
 
-and `grade author` (or `python -m autograder.authoring`) writes the rest:
+and `grade author` writes the rest:
 
     assignments/<name>/<module>.py     the stub: each solution region replaced by the prompt after it, or, inside
                                        a function, by `raise NotImplementedError("Complete the <name> function")`;
@@ -30,7 +30,6 @@ files that no longer match their source, which the project's tests check.
 
 import ast
 import re
-import sys
 from pathlib import Path
 
 import nbformat
@@ -322,23 +321,3 @@ def scaffold(name: str, course: Path) -> list[Path]:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     return [*files, *write(load_assignment(name, course))]
-
-
-def main(argv=None) -> int:
-    """Regenerate the named assignments (all of the course's by default); print the files written."""
-    from autograder.assignments import list_assignments, load_assignment
-
-    names = sys.argv[1:] if argv is None else argv
-    try:
-        assignments = [load_assignment(name) for name in names] if names else list_assignments()
-        for assignment in assignments:
-            for path in write(assignment):
-                print(path)
-    except AuthoringError as error:
-        print(error, file=sys.stderr)
-        return 1
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
