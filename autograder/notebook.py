@@ -176,7 +176,7 @@ def _started_without_interrupts(course: Path) -> Sandbox:
     across exec)."""
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        return start_sandbox(course)
+        return start_sandbox(course, notebook_libraries=True)
     finally:
         signal.signal(signal.SIGINT, previous)
 

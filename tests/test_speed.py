@@ -174,7 +174,7 @@ sys.path.insert(0, {project!r})
 from autograder.sandbox.course_folders import start_sandbox
 from autograder.sandbox.remote import StudentCode
 from autograder.submission import load_submission
-with start_sandbox(Path({project!r}), fork=True, notebook_libraries={shared}) as sandbox:
+with start_sandbox(Path({project!r}), fork={fork}, notebook_libraries={shared}) as sandbox:
     student = StudentCode(sandbox, load_submission(Path({submission!r})), "plotting", timeout=60)
     print(json.dumps(student.seen()))
     student.close()
@@ -195,13 +195,14 @@ def seen():
 '''
 
 
-@pytest.mark.parametrize("shared", [True, False])
-def test_a_batch_worker_shares_pyplot_with_its_children_and_plotting_still_works(tmp_path, shared):
-    """A batch worker imports matplotlib.pyplot before forking its zygote (half a second per notebook
-    otherwise): the child finds it loaded, on Agg, and a student's plot renders as it does in a child without it."""
+@pytest.mark.parametrize("fork, shared", [(True, True), (False, True), (True, False)])
+def test_a_grader_of_many_shares_pyplot_with_its_children_and_plotting_still_works(tmp_path, fork, shared):
+    """A batch worker (forking its zygote) or a cluster's (a fresh one) has the zygote import matplotlib.pyplot
+    (half a second per notebook otherwise): the child finds it loaded, on Agg, and a student's plot renders as it
+    does in a child without it."""
     submission = tmp_path / "plotting.py"
     submission.write_text(PLOTTING_STUDENT)
-    script = NOTEBOOK_LIBRARIES_SEEN.format(project=str(PROJECT), shared=shared, submission=str(submission))
+    script = NOTEBOOK_LIBRARIES_SEEN.format(project=str(PROJECT), fork=fork, shared=shared, submission=str(submission))
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=240)
     assert run.returncode == 0, run.stderr[-3000:]
     assert json.loads(run.stdout.strip().splitlines()[-1]) == [shared, "agg", True]

@@ -186,7 +186,7 @@ def _start_grader(course: CourseFiles) -> _Grader:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
     assignment = load_assignment(course.assignment, folder)
-    sandbox = start_sandbox(folder, fork=False)
+    sandbox = start_sandbox(folder, fork=False, notebook_libraries=True)
     grader = _Grader(folder, assignment, sandbox, None)
     atexit.register(_stop_grader, grader)
     grader.suite = TestSuite(assignment)  # a broken suite raises GradingError: the coordinator stops the batch

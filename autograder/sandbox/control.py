@@ -37,19 +37,21 @@ class Sandbox:
     """A zygote process that forks confined children on demand."""
 
     def __init__(self, hidden=(), readable=(), memory_bytes: int = DEFAULT_MEMORY, fork: bool = False,
-                 scratch_root: Path | None = None):
+                 scratch_root: Path | None = None, libraries: tuple[str, ...] = ()):
         """Start the zygote: a fresh interpreter, or with `fork` this very process, whose torch is then shared.
 
         Fork only from a process that holds nothing secret yet and has run no multi-threaded torch op. Every
         child's scratch folder is made inside a folder of this sandbox's own, under `scratch_root` (default: the
-        system's temporary folder), which close() removes whatever happened to the zygote.
+        system's temporary folder), which close() removes whatever happened to the zygote. The zygote imports
+        `libraries` (zygote.import_libraries) for every child to find imported.
         """
         self.scratch = Path(tempfile.mkdtemp(prefix="grade-sandbox-", dir=scratch_root)).resolve()
         self.scratch.chmod(0o711)  # children dropped to their own uid must reach their scratch folder inside
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         config = Config(hidden=tuple(str(Path(p).resolve()) for p in hidden),
                         readable=tuple(str(Path(p).resolve()) for p in (*readable, PACKAGE_ROOT / "autograder")),
-                        memory_bytes=memory_bytes, scratch=str(self.scratch), font_cache=str(matplotlib_cache()))
+                        memory_bytes=memory_bytes, scratch=str(self.scratch), font_cache=str(matplotlib_cache()),
+                        libraries=tuple(libraries))
         if fork:
             self.process = _forked_zygote(theirs, config)
         else:

@@ -11,13 +11,13 @@ start_sandbox() applies it to a new sandbox. It imports no torch, so that a grad
 import torch while the zygote does.
 """
 import contextlib
-import importlib
 import os
 import stat
 from pathlib import Path
 
 from autograder.assignments import course_root
 from autograder.sandbox.control import Sandbox
+from autograder.sandbox.zygote import import_libraries
 
 SECRETS = ("reference",)  # in every course folder: the solutions and hidden suites
 INSTALLED_SECRETS = (".git",)  # in the installed course only: its history holds every solution too
@@ -31,15 +31,18 @@ def start_sandbox(course: Path, fork: bool = False, scratch_root: Path | None = 
     the grader's own (or, with `fork`, sharing this process's torch: call it then before any reference or hidden
     test is loaded).
 
-    With `notebook_libraries` (and `fork`: a batch worker, which grades many) this process first imports what
-    students' notebooks import besides torch, for the zygote and every child to share: matplotlib.pyplot costs a
-    child half a second otherwise, and this grader draws with matplotlib anyway.
+    With `notebook_libraries` (a grader that grades many: a batch's worker, a cluster's, a notebook's kernel) the
+    zygote imports what students' notebooks import besides torch, for every child to share: matplotlib.pyplot
+    costs a child half a second otherwise. A forking grader imports them first, sharing its pages too (it draws
+    with matplotlib anyway).
 
     The course folders (`course` and the installed one) and the current folder are hidden from student code.
     """
-    if notebook_libraries and fork:
-        _import_notebook_libraries()
-    return Sandbox(hidden=hidden_folders(course, course_root()), fork=fork, scratch_root=scratch_root)
+    libraries = NOTEBOOK_LIBRARIES if notebook_libraries else ()
+    if fork and libraries:
+        import_libraries(libraries)
+    return Sandbox(hidden=hidden_folders(course, course_root()), fork=fork, scratch_root=scratch_root,
+                   libraries=libraries)
 
 
 def hidden_folders(course: Path, installed: Path) -> list[Path]:
@@ -61,11 +64,3 @@ def keep_from_others(folder: Path) -> None:
     mode = folder.stat().st_mode
     if mode & OTHERS:
         folder.chmod(mode & ~OTHERS)
-
-
-def _import_notebook_libraries() -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")  # as every child's MPLBACKEND says: there is never a display
-    for name in NOTEBOOK_LIBRARIES:
-        importlib.import_module(name)

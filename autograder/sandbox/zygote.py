@@ -15,6 +15,7 @@ zygote die without doing so.
 """
 import dataclasses
 import gc
+import importlib
 import os
 import shutil
 import signal
@@ -83,6 +84,7 @@ def _prepare(control: socket.socket, config: Config) -> "Zygote":
     environment.replace_environment(environment.grader_environment())
     for name in PRELOADED:  # the child may lose read access to the interpreter's files after its uid drop
         __import__(name)
+    import_libraries(config.libraries)
     import torch
 
     torch.set_num_threads(1)  # a child forked after a multi-threaded op hangs in OpenMP
@@ -104,6 +106,14 @@ def _prepare(control: socket.socket, config: Config) -> "Zygote":
     folders = tuple(sorted({str(folder) for folder in hierarchy.folders.values()})) if hierarchy else ()
     control.send(encode(Ready(notes, folders)))
     return zygote
+
+
+def import_libraries(names: tuple[str, ...]) -> None:
+    """Import libraries that students' notebooks import besides torch (matplotlib.pyplot costs a child half a
+    second), so that every child finds them imported; matplotlib on Agg, as every child's MPLBACKEND says."""
+    os.environ["MPLBACKEND"] = "Agg"
+    for name in names:
+        importlib.import_module(name)
 
 
 @dataclasses.dataclass

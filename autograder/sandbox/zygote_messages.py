@@ -24,12 +24,14 @@ class ControlError(Exception):
 
 @dataclasses.dataclass(frozen=True)
 class Config:
-    """What the zygote needs to confine children: paths as strings, memory_bytes each process's address space."""
+    """What the zygote needs to confine children: paths as strings, memory_bytes each process's address space,
+    and the libraries it imports for every child to share (what notebooks import besides torch)."""
     hidden: tuple[str, ...]
     readable: tuple[str, ...]
     memory_bytes: int
     scratch: str
     font_cache: str
+    libraries: tuple[str, ...] = ()
 
 
 @dataclasses.dataclass(frozen=True)
