@@ -64,8 +64,7 @@ class ShallowNarrowExercise:
         return loss_records, weight_records
 '''),
     "DeepNarrowLNN_seed_route": edited(
-        "DeepNarrowLNN", "Wp = np.array([np.prod(np.delete(weights, i)) for i in range(weights.size)])"
-                         ".reshape(self.W.shape)", "Wp = np.prod(self.W) / (self.W + 1e-9)"),
+        "DeepNarrowLNN", "Wp = (before * after).reshape(self.W.shape)", "Wp = np.prod(self.W) / (self.W + 1e-9)"),
     "DeepNarrowLNN_division_and_loops": Mistake(function="DeepNarrowLNN", source='''\
 class DeepNarrowLNN:
     def __init__(self, init_ws):

@@ -520,8 +520,11 @@ class DeepNarrowLNN:
         E = y_t - y_p  # i.e., y_t - x * np.prod(self.W)
         Ex = np.multiply(x, E).mean()
         weights = self.W.ravel()
-        # The exact product of the others: dividing prod(W) by W_i fails when W_i is 0.
-        Wp = np.array([np.prod(np.delete(weights, i)) for i in range(weights.size)]).reshape(self.W.shape)
+        # The exact product of the others: dividing prod(W) by W_i fails when W_i is 0. The product of the weights
+        # before i times the product of those after it takes two cumulative products, not one product per weight.
+        before = np.cumprod(np.concatenate(([1.0], weights[:-1])))
+        after = np.cumprod(np.concatenate(([1.0], weights[:0:-1])))[::-1]
+        Wp = (before * after).reshape(self.W.shape)
         # END SOLUTION
         # BEGIN PROMPT
         # raise NotImplementedError("Complete the DeepNarrowLNN.dloss_dw function")

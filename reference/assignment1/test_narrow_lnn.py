@@ -163,11 +163,12 @@ def descend(gradient, init, lr, n_ep, *, sequential=False, sign=-1.0):
 
 
 def mse_along(weights, x, y, loss=None):
-    """The loss of x * w1 * w2 at each row of `weights`, by `loss` (the student's) or else by the formula."""
-    if loss is None:  # a diverging student run overflows here on purpose
+    """The loss of x * w1 * w2 at each row of `weights`, by `loss` (the student's) or else by the formula; a diverging
+    student run overflows here on purpose."""
+    if loss is None:
         rows = np.asarray(weights, dtype=float)  # one row per (w1, w2): every loss at once, as (x * w1) * w2 each
         return quietly(lambda: np.mean((y - x * rows[:, :1] * rows[:, 1:]) ** 2, axis=1))
-    return np.array([as_numbers(loss(x * w1 * w2, y)) for w1, w2 in weights])
+    return np.array([as_numbers(loss(quietly(lambda: x * w1 * w2), y)) for w1, w2 in weights])
 
 
 def train_records(model, call, *args):

@@ -68,8 +68,8 @@ MISTAKES = {
         "DeepNarrowLNN", "mse = ((y_t - y_p) ** 2 / 2).mean()",
         "mse = ((y_t - y_p) ** 2).mean()  # MISTAKE: the 1/2 is dropped"),
     "DeepNarrowLNN_dloss_all_weights": edited(
-        "DeepNarrowLNN", "np.prod(np.delete(weights, i)) for i in range(weights.size)]).reshape(self.W.shape)",
-        "np.prod(weights) for i in range(weights.size)]).reshape(self.W.shape)  # MISTAKE: W_i is included"),
+        "DeepNarrowLNN", "Wp = (before * after).reshape(self.W.shape)",
+        "Wp = np.full(self.W.shape, np.prod(weights))  # MISTAKE: W_i is included"),
     "DeepNarrowLNN_train_no_stop": edited(
         "DeepNarrowLNN", "if np.isnan(dloss_dw).any() or np.isinf(dloss_dw).any():",
         "if False:  # MISTAKE: goes on after the gradient overflowed"),
