@@ -388,8 +388,9 @@ def _render(report) -> str:
 def main() -> None:
     """Run `grade` as a program, and end it without tearing the interpreter down: once the exit handlers have run
     and the output is flushed, freeing torch's modules one by one only costs the user about 0.4 s more."""
+    code = 0
     try:
-        grade.main()
+        grade.main()  # click ends it with SystemExit, whatever happened
     except SystemExit as ended:
         code = ended.code
     atexit._run_exitfuncs()  # what the program registered (a pool's clean-up) still runs
