@@ -112,10 +112,12 @@ def workers_for_an_hour(seconds_per_submission: float, students: int = CLASS_OF_
 
 @contextlib.contextmanager
 def local_cluster(workers: int):
-    """A Dask LocalCluster of `workers` processes of one thread each, able to import this checkout."""
+    """A Dask LocalCluster of `workers` processes of one thread each, able to import this checkout, with Dask's
+    sampling profiler off as README's recipes start workers."""
     from distributed import LocalCluster
 
     os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT), os.environ.get("PYTHONPATH")]))
+    os.environ["DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED"] = "False"
     with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         yield cluster.scheduler_address
 
