@@ -106,7 +106,7 @@ def _describe_sequence(value) -> str:
     described = []
     for item in value:  # stopping as soon as the text is too long: describing a small array takes ~70 us
         described.append(describe(item))
-        if sum(map(len, described)) + 2 * (len(described) - 1) > MAX_DESCRIPTION // 2:
+        if len(", ".join(described)) > MAX_DESCRIPTION // 2:
             # e.g. a list of weight tensors: counted reads better than cut off
             nouns = {"tensors" if hasattr(item, "detach") else "arrays" if isinstance(item, np.ndarray) else "items"
                      for item in value}

@@ -38,7 +38,7 @@ BAD_VISIBILITY = "The hidden tests' visibility is {value!r}; Gradescope's are {a
 BAD_OUTPUT_FORMAT = "The output format is {value!r}; it may be {allowed}."
 # What a student reads when even the grader could not start: no test ran, so no test is listed.
 NOT_STARTED = {"score": 0, "output": GRADER_FAULT.format(error="the autograder could not start (its log says why)."),
-               "output_format": "md", "visibility": "visible", "stdout_visibility": "hidden", "tests": []}
+               "output_format": MARKDOWN, "visibility": "visible", "stdout_visibility": "hidden", "tests": []}
 
 SETUP = """#!/usr/bin/env bash
 # Gradescope runs this once, as root, when it builds the autograder's image (Ubuntu 22.04, Python 3.10).
