@@ -252,6 +252,8 @@ def test_a_notebook_run_but_not_edited_counts_as_handed_out(release, tmp_path):
 def test_an_untouched_folder_grades_the_notebook_and_says_why(release, tmp_path):
     folder = tmp_path / "assignment2"
     shutil.copytree(release / "assignment2", folder)
+    for handed_out in ("regularization.py", "regularization.ipynb"):  # untouched: neither saved after the other
+        os.utime(folder / handed_out, (1_000_000_000, 1_000_000_000))  # (copytree kept the git checkout's order)
     chosen, sentence = find_worked_on(folder, "regularization", release / "assignment2")
     assert chosen.name == "regularization.ipynb" and SAVED_LAST.format(state=NEITHER_CHANGED) in sentence
 
