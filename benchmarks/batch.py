@@ -1,7 +1,7 @@
 """Grade a generated class with `grade batch`; print throughput and memory (and, with --cluster, the same class on a
 Dask LocalCluster against the local pool, and what a class of 100 000 needs).
 
-    python benchmarks/batch.py [--assignment assignment2 | all] [--students 200] [--jobs 2] [--cluster]
+    python benchmarks/batch.py [--assignment assignment2 | all] [--students 200] [--jobs 2] [--cluster [--pairs 3]]
 
 The class mixes what a real one holds: correct solutions (.py, and notebooks where
 the project has one), every named mistake of tests/submissions three times,
@@ -20,6 +20,7 @@ import math
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -122,6 +123,20 @@ def local_cluster(workers: int):
         yield cluster.scheduler_address
 
 
+def compare_with_cluster(assignment_name: str, students: int, jobs: int, pairs: int) -> dict:
+    """The same class graded by the local pool and by a fresh LocalCluster of `jobs` workers, one after the other,
+    `pairs` times: this machine's speed drifts by 10% or more between minutes, so one run of each cannot tell a
+    15% overhead. Returns the median rate of each, and the cluster's median time against the pool's."""
+    local, remote = [], []
+    for _ in range(pairs):
+        local.append(measure_batch(assignment_name, students, jobs, memory=False)["seconds"])
+        with local_cluster(jobs) as address:  # fresh workers: each run starts its graders, as the pool does
+            remote.append(measure_batch(assignment_name, students, jobs, memory=False, cluster=address)["seconds"])
+    local_seconds, remote_seconds = statistics.median(local), statistics.median(remote)
+    return {"local": students / local_seconds, "cluster": students / remote_seconds,
+            "overhead": remote_seconds / local_seconds - 1}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--assignment", default="assignment2", help="an assignment, or all")
@@ -129,6 +144,7 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--cluster", action="store_true",
                         help="also grade the class on a LocalCluster of --jobs workers (needs dask.distributed)")
+    parser.add_argument("--pairs", type=int, default=3, help="with --cluster: local and cluster runs, alternated")
     options = parser.parse_args()
     names = ([a.name for a in list_assignments(PROJECT)] if options.assignment == "all" else [options.assignment])
     print(f"machine: {platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
@@ -139,11 +155,10 @@ def main() -> None:
               f"{local['seconds']:.1f} s with {options.jobs} workers: {local['rate']:.1f} submissions/s; peak memory "
               f"per worker (worker + zygote + children, PSS) {local['peak'] / 2**20:.0f} MiB")
         if options.cluster:
-            with local_cluster(options.jobs) as address:
-                remote = measure_batch(name, options.students, options.jobs, memory=False, cluster=address)
-            overhead = local["rate"] / remote["rate"] - 1
-            print(f"{name}: the same class on a LocalCluster of {options.jobs} workers: {remote['graded']} graded, "
-                  f"{remote['rate']:.1f} submissions/s ({overhead:+.0%} time against the local pool)")
+            compared = compare_with_cluster(name, options.students, options.jobs, options.pairs)
+            print(f"{name}: the same class on a LocalCluster of {options.jobs} workers, {options.pairs} runs of each "
+                  f"alternated, medians: {compared['cluster']:.1f} submissions/s against {compared['local']:.1f} on "
+                  f"the local pool ({compared['overhead']:+.0%} time)")
         cost = options.jobs / local["rate"]
         print(f"{name}: {cost * 1000:.0f} ms of one worker per submission: {CLASS_OF_A_MOOC:,} submissions take "
               f"{workers_for_an_hour(cost)} workers one hour")

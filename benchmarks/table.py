@@ -1,6 +1,6 @@
 """One table of every assignment's speed: cold single grade, warm cost per submission, batch throughput, memory.
 
-    python benchmarks/table.py [--runs 5] [--students 200] [--jobs 2] [--cluster]
+    python benchmarks/table.py [--runs 5] [--students 200] [--jobs 2] [--cluster [--pairs 3]]
 
     cold       a fresh `grade ASSIGNMENT reference` (median of --runs), and against a bare `import torch` run
                right before each (benchmarks/grade_cold.py --vs-floor)
@@ -11,7 +11,8 @@
     batch      `grade batch` on a generated class (benchmarks/batch.py): submissions per second on --jobs workers,
                start-up and summary included, and the peak memory of a worker with its zygote and children
     100 000    workers that grade a MOOC's 100 000 submissions in an hour at the batch's cost per submission
-    cluster    with --cluster: the same class on a Dask LocalCluster of --jobs workers, its time against the pool
+    cluster    with --cluster: the same class on a Dask LocalCluster of --jobs workers against the local pool, --pairs
+               runs of each alternated: medians of each, and the cluster's time against the pool's
 
 Run it on a quiet machine: the load average is printed at the start and at the end.
 """
@@ -25,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from batch import local_cluster, measure_batch, workers_for_an_hour
+from batch import compare_with_cluster, measure_batch, workers_for_an_hour
 from grade_cold import measure_cold
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -94,6 +95,7 @@ def main() -> None:
     parser.add_argument("--students", type=int, default=200)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--cluster", action="store_true", help="also grade each class on a Dask LocalCluster")
+    parser.add_argument("--pairs", type=int, default=3, help="with --cluster: local and cluster runs, alternated")
     parser.add_argument("--assignments", nargs="*",
                         default=sorted(p.name for p in (PROJECT / "reference").iterdir() if p.is_dir()))
     options = parser.parse_args()
@@ -111,15 +113,14 @@ def main() -> None:
                f"{batch['rate']:.1f}/s", f"{batch['peak'] / 2**20:.0f} MiB",
                str(workers_for_an_hour(options.jobs / batch["rate"]))]
         if options.cluster:
-            with local_cluster(options.jobs) as address:
-                remote = measure_batch(name, options.students, options.jobs, memory=False, cluster=address)
-            row.append(f"{remote['rate']:.1f}/s ({batch['rate'] / remote['rate'] - 1:+.0%})")
+            compared = compare_with_cluster(name, options.students, options.jobs, options.pairs)
+            row.append(f"{compared['cluster']:.1f}/s vs {compared['local']:.1f}/s ({compared['overhead']:+.0%})")
         rows.append(row)
         print(f"  {name} done ({time.strftime('%H:%M:%S')}, load average {os.getloadavg()[0]:.2f})", flush=True)
     header = ["assignment", "cold grade", "vs import torch", "warm wall", "warm CPU grader + sandbox",
               f"CPU bound ({options.jobs} cores)", "empty child CPU", f"batch ({options.jobs} workers, {options.students} students)", "peak/worker", "workers for 100k/h"]
     if options.cluster:
-        header.append(f"LocalCluster ({options.jobs} workers)")
+        header.append(f"LocalCluster vs pool ({options.jobs} workers, medians)")
     print(_table([header, *rows]))
     print(f"load average at the end: {' '.join(f'{load:.2f}' for load in os.getloadavg())}")
 

@@ -5,6 +5,8 @@ import json
 import os
 import re
 import shutil
+import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -117,6 +119,54 @@ def test_a_worker_grades_bytes_whose_file_exists_nowhere(course, dask_cluster, g
     assert sorted(answer["files"]) == sorted(FEEDBACK_FILES)
     assert "<img src=\"data:image/png;base64," in answer["files"][HTML_FILE]
     assert json.loads(answer["files"][RESULTS_FILE])["score"] == local.score
+
+
+def test_a_worker_relays_to_a_grader_process_that_holds_none_of_its_environment(course, dask_cluster):
+    assignment = load_assignment("assignment2", course)
+    files = cluster_module.course_files(assignment, suite_fingerprint(assignment))
+    timeout = TIMEOUT + 0.5  # a grader of its own, started after the secret is set
+
+    def set_secret():
+        os.environ["CLUSTER_TOKEN"] = "s3cret"
+
+    def graders():
+        return [(grader.process.pid, "torch" in sys.modules,
+                 b"s3cret" in Path(f"/proc/{grader.process.pid}/environ").read_bytes())
+                for key, grader in cluster_module._graders.items() if key[1] == timeout]
+
+    with distributed.Client(dask_cluster.scheduler_address) as client:
+        client.run(set_secret)
+        answer = client.submit(cluster_module.grade_bytes, files, "regularization.py", REFERENCE.read_bytes(),
+                               timeout, pure=False).result()
+        found = [grader for worker in client.run(graders).values() for grader in worker]
+    assert answer["report"]["results"] and all(r["status"] == "passed" for r in answer["report"]["results"])
+    # One grader process, which the worker started with the grader's environment alone; the worker itself grades
+    # nothing, so it never imports torch.
+    assert [(torch_imported, secret) for _, torch_imported, secret in found] == [(False, False)]
+
+
+def test_a_grader_process_that_died_is_started_again(course, dask_cluster):
+    assignment = load_assignment("assignment2", course)
+    files = cluster_module.course_files(assignment, suite_fingerprint(assignment))
+
+    def kill_graders():
+        for grader in cluster_module._graders.values():
+            grader.process.kill()
+            grader.process.wait()
+        return len(cluster_module._graders)
+
+    with distributed.Client(dask_cluster.scheduler_address) as client:
+        first = client.submit(cluster_module.grade_bytes, files, "regularization.py", REFERENCE.read_bytes(),
+                              TIMEOUT, pure=False).result()
+        assert sum(client.run(kill_graders).values()) >= 1
+        answers = client.gather([client.submit(cluster_module.grade_bytes, files, "regularization.py",
+                                               REFERENCE.read_bytes(), TIMEOUT, pure=False) for _ in range(4)])
+    assert first["report"]["results"] and all(r["status"] == "passed" for r in first["report"]["results"])
+    assert [_scores(answer) for answer in answers] == [_scores(first)] * 4
+
+
+def _scores(answer) -> list:
+    return [(result["name"], result["status"], result["score"]) for result in answer["report"]["results"]]
 
 
 def test_a_worker_refuses_a_file_name_that_is_a_path(course, dask_cluster):

@@ -1,38 +1,54 @@
 """Grade a class on a Dask cluster (`grade batch ... --cluster ADDRESS`): many machines, no shared filesystem.
 
-    coordinator (this process)                          each Dask worker process
-    --------------------------                          ------------------------
-    the course's files, once, scattered to every worker  --> written to a private folder, once
-    per student: (file name, bytes) --------------------> its own grader: a zygote started as a fresh
-                                                           interpreter (never a fork of the threaded worker),
-                                                           the suite collected once
-    store(out, entry, report) <-- report as plain data --- grade(): the same code as a local batch
-        writes the files       <-- its feedback files ---- rendered here, plots drawn: this grows with the workers
+    coordinator (this process)                          each Dask worker process (relays only)
+    --------------------------                          --------------------------------------
+    the course's files, once, scattered to every worker  --> written to a private folder, once, where it starts
+                                                             its grader process: a fresh interpreter with one
+                                                             thread and the grader's environment, which forks
+                                                             its zygote and collects the suite, as a local
+                                                             batch's worker does
+    per student: (file name, bytes) --------------------> relayed to the grader: grade(), the same code as a
+                                                           local batch
+        store(out, entry, report) <-- report as plain data --
+        writes the files          <-- its feedback files ---- rendered by the grader, plots drawn: this grows
+                                                              with the workers
 
 Only bytes and plain data travel, so workers need neither the submissions' folder nor the output folder: the
 coordinator writes every student's files itself, with the same atomic, resumable code as a local batch (grade.json
 last), so --resume works across local and cluster runs alike and the grades are the same. At most a few futures
-per worker thread are in flight, each holding one submission's bytes: a class of 100 000 streams through.
+per worker thread are in flight, each holding one submission's bytes: a class of 100 000 streams through. Grading
+outside the Dask worker keeps its threads (event loop, heartbeats, memory monitor) off the grader's interpreter
+lock, and spares the worker an import of torch.
 """
 import atexit
 import dataclasses
 import functools
+import json
+import os
 import shutil
+import socket
+import subprocess
+import sys
 import tempfile
 import threading
 import time
 import uuid
+from multiprocessing.connection import Connection
 from pathlib import Path
 
-from autograder.assignments import Assignment, GradingError, load_assignment
+from autograder.assignments import Assignment, GradingError
 from autograder.batch.discover import BatchInputError, Entry
+from autograder.batch.engine import REACHABLE, Outcome
 from autograder.feedback import GRADER_FAULT
 from autograder.plotdata import PLOTS_FAILING
 from autograder.report import ERROR, Report
+from autograder.sandbox.control import fresh_environment, fresh_python
 
 IN_FLIGHT_PER_THREAD = 3  # tasks queued per worker thread: enough that no worker waits for the coordinator
 MIN_IN_FLIGHT = 8  # while an adaptive cluster has no worker yet
 CONNECT_SECONDS = 30
+STOP_SECONDS = 10  # for a grader process to stop its zygote and exit
+GRADER_LOST = "the grader process ended twice while grading this submission (exit status {status})"
 NO_DASK = ("--cluster needs dask.distributed, which is not installed here: pip install 'dl-autograder[cluster]' "
            "(and the same on the cluster's workers).")
 NO_SCHEDULER = "Could not reach the Dask scheduler at {address}: {error}"
@@ -67,12 +83,15 @@ class _Stream:
 
     def __init__(self, client, assignment: Assignment, fingerprint: str, store, on_done, timeout: float | None,
                  plots: str):
-        from autograder.grading import list_tests
-
         self.client, self.assignment, self.fingerprint = client, assignment, fingerprint
         self.store, self.on_done, self.timeout, self.plots = store, on_done, timeout, plots
-        self.listing = functools.cache(lambda: list_tests(assignment))  # for reports written here: collected once
+        self.listing = functools.cache(self._listing)  # for reports written here: collected once, if ever
         self.futures: dict = {}
+
+    def _listing(self):
+        from autograder.grading import list_tests  # imports torch: only a student with no file needs it here
+
+        return list_tests(self.assignment)
 
     def run(self, entries: list[Entry]) -> None:
         """Send the course's files to every worker once, then keep `limit` students in flight until all are done."""
@@ -106,8 +125,6 @@ class _Stream:
         return False
 
     def _finished(self, entry: Entry, report: Report, files: dict[str, str] | None) -> None:
-        from autograder.batch.engine import Outcome
-
         self.store(entry, report, files)
         if self.on_done:
             self.on_done(Outcome(entry.student, report.score, report.max_score, skipped=False))
@@ -139,64 +156,136 @@ def course_files(assignment: Assignment, fingerprint: str) -> CourseFiles:
 
 # ---------------------------------------------------------------------------------------------- worker side
 
-_graders: dict[str, "_Grader"] = {}
-_one_at_a_time = threading.Lock()  # a grader and its zygote serve one submission at a time
-
-
-@dataclasses.dataclass
-class _Grader:
-    folder: Path  # private: the course's files and the submission being graded
-    assignment: Assignment
-    sandbox: object
-    suite: object
+_graders: dict[tuple, "_Grader"] = {}
+_one_at_a_time = threading.Lock()  # a grader serves one submission at a time
 
 
 def grade_bytes(course: CourseFiles, filename: str, data: bytes, timeout: float | None,
                 plots: str = PLOTS_FAILING) -> dict:
     """Grade one submission, given as its file name and bytes, on this worker; return the report as plain data and
-    its feedback files, rendered."""
-    from autograder.exporters.feedback_folder import feedback_files
-    from autograder.grading import grade
+    its feedback files, rendered.
 
+    This Dask worker only relays: its grader process grades. A grader that dies (never the student's doing: their
+    code runs in its sandbox) is started again once for the same submission, as a local batch does.
+    """
     if Path(filename).name != filename or filename in ("", ".", ".."):
         raise ValueError(f"not a plain file name: {filename!r}")
+    key = (course.fingerprint, timeout, plots)
     with _one_at_a_time:
-        grader = _graders.get(course.fingerprint) or _start_grader(course)
-        folder = Path(tempfile.mkdtemp(dir=grader.folder))
-        try:
-            path = folder / filename
-            path.write_bytes(data)
-            report = grade(grader.assignment, path, sandbox=grader.sandbox, suite=grader.suite, timeout=timeout,
-                           plots=plots)
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
-    return {"report": report.to_dict(), "files": feedback_files(report)}
+        for attempt in (1, 2):
+            grader = _graders.get(key) or _start_grader(course, timeout, plots, key)
+            try:
+                answer = grader.grade(filename, data)
+                break
+            except (EOFError, OSError):
+                _stop_grader(key)
+                if attempt == 2:
+                    raise GraderFailed(GRADER_LOST.format(status=grader.process.returncode)) from None
+    if "broken" in answer:  # the suite itself is broken: the coordinator stops the batch
+        raise GradingError(answer["broken"])
+    if "failed" in answer:
+        raise GraderFailed(answer["failed"])
+    return answer
 
 
-def _start_grader(course: CourseFiles) -> _Grader:
-    """Write the course's files to a private folder, start a zygote from a fresh interpreter, collect the suite."""
-    from autograder.grading import TestSuite
-    from autograder.sandbox.course_folders import start_sandbox
+class GraderFailed(Exception):
+    """A cluster worker's grader could not grade one submission: its own bug, or its process died twice."""
 
-    folder = Path(tempfile.mkdtemp(prefix="grade-course-"))  # mode 0700: this worker's alone
+
+@dataclasses.dataclass
+class _Grader:
+    folder: Path  # this worker's own: the course's files, the sandbox's scratch and the submission being graded
+    process: subprocess.Popen
+    connection: Connection
+
+    def grade(self, filename: str, data: bytes) -> dict:
+        self.connection.send_bytes(filename.encode())
+        self.connection.send_bytes(data)
+        return json.loads(self.connection.recv_bytes())
+
+
+def _start_grader(course: CourseFiles, timeout: float | None, plots: str, key: tuple) -> _Grader:
+    """Write the course's files to a private folder and start a grader process in it.
+
+    A fresh interpreter with one thread and the grader's environment alone, it forks its zygote, so that both share
+    one import of torch, as a local batch's worker does: this multi-threaded worker never forks, and its own
+    environment (a cluster's credentials) never reaches a child.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="grade-course-"))
     for relative, data in course.files:
         target = folder / relative
         if not target.resolve().is_relative_to(folder.resolve()):
             raise GradingError(f"a course file outside the course: {relative}")
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
-    assignment = load_assignment(course.assignment, folder)
-    sandbox = start_sandbox(folder, fork=False, notebook_libraries=True)
-    grader = _Grader(folder, assignment, sandbox, None)
-    atexit.register(_stop_grader, grader)
-    grader.suite = TestSuite(assignment)  # a broken suite raises GradingError: the coordinator stops the batch
-    _graders[course.fingerprint] = grader
+    folder.chmod(REACHABLE)  # the sandbox's scratch is made here; hidden_folders() keeps reference/ from others
+    ours, theirs = socket.socketpair()
+    process = subprocess.Popen(
+        [sys.executable, *fresh_python("autograder.batch.cluster", "serve_grader"), str(theirs.fileno()),
+         str(os.getpid()), course.assignment, "" if timeout is None else repr(timeout), plots],
+        pass_fds=[theirs.fileno()], env=fresh_environment(), stdin=subprocess.DEVNULL, cwd=folder)
+    theirs.close()
+    grader = _Grader(folder, process, Connection(ours.detach()))
+    if not _graders:
+        atexit.register(_stop_graders)
+    _graders[key] = grader
     return grader
 
 
-def _stop_grader(grader: _Grader) -> None:
-    grader.sandbox.close()
+def _stop_grader(key: tuple) -> None:
+    """Close a grader's connection (it stops its zygote and exits when it reads the end), then remove its folder."""
+    grader = _graders.pop(key)
+    grader.connection.close()
+    try:
+        grader.process.wait(timeout=STOP_SECONDS)
+    except subprocess.TimeoutExpired:
+        grader.process.kill()
+        grader.process.wait()
     shutil.rmtree(grader.folder, ignore_errors=True)
+
+
+def _stop_graders() -> None:
+    for key in list(_graders):
+        _stop_grader(key)
+
+
+def serve_grader() -> None:
+    """A grader process's life: start as a local batch's worker does, in the course folder it runs in, then grade
+    each (file name, bytes) its Dask worker sends until the connection ends."""
+    from autograder.batch.engine import grade_in_worker, start_worker, stop_worker
+
+    fd, parent, assignment, timeout, plots = sys.argv[1:]
+    connection = Connection(int(fd))
+    start_worker(int(parent), assignment, os.getcwd(), float(timeout) if timeout else None, os.getcwd(), plots)
+    try:
+        while True:
+            try:
+                filename = connection.recv_bytes().decode()
+            except EOFError:
+                return
+            data = connection.recv_bytes()
+            connection.send_bytes(json.dumps(_grade_sent(filename, data, grade_in_worker)).encode())
+    finally:
+        stop_worker()
+
+
+def _grade_sent(filename: str, data: bytes, grade_in_worker) -> dict:
+    """One submission's report as plain data and its feedback files; or the error that broke the suite, or that
+    broke this one grading (the grader's own bug)."""
+    from autograder.exporters.feedback_folder import feedback_files
+
+    folder = Path(tempfile.mkdtemp(dir=os.getcwd()))
+    try:
+        path = folder / filename
+        path.write_bytes(data)
+        report = grade_in_worker(path)
+    except GradingError as error:
+        return {"broken": str(error)}
+    except Exception as error:
+        return {"failed": f"{type(error).__name__}: {error}"}
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return {"report": report.to_dict(), "files": feedback_files(report)}
 
 
 # ---------------------------------------------------------------------------------------------- helpers

@@ -112,6 +112,7 @@ def grade_class(assignment: Assignment, entries: list[Entry], out: Path, workdir
     if pending and cluster:
         from autograder.batch.cluster import grade_on_cluster
 
+        _import_charts_meanwhile()
         grade_on_cluster(cluster, assignment, pending, out, fingerprint, _store, on_done, timeout, plots)
     elif pending:
         _grade_in_workers(assignment, pending, out, workdir, jobs, fingerprint, on_done, timeout, plots)
@@ -156,7 +157,7 @@ def _grade_in_workers(assignment, entries, out, workdir, jobs, fingerprint, on_d
         pool = None
         try:
             with _environment(environment):  # for the pool's helper process and the workers, started on submission
-                pool = ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=context, initializer=_start_worker,
+                pool = ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=context, initializer=start_worker,
                                            initargs=initargs)
                 running = {pool.submit(_grade_one, entry, str(out), fingerprint): entry for entry in entries}
             _import_charts_meanwhile()
@@ -312,9 +313,13 @@ def _error_report(assignment: Assignment, entry: Entry, error: BaseException) ->
 _worker: dict = {}
 
 
-def _start_worker(coordinator: int, assignment_name: str, course: str, timeout: float | None,
-                  scratch_root: str, plots: str) -> None:
-    """Start this worker's zygote, forked so that both share one import of torch, before any test is loaded."""
+def start_worker(coordinator: int, assignment_name: str, course: str, timeout: float | None,
+                 scratch_root: str, plots: str) -> None:
+    """Start this worker's zygote, forked so that both share one import of torch, before any test is loaded.
+
+    Call it first thing in a fresh, single-threaded interpreter started with grader_environment(): a local batch's
+    pool worker, or a cluster worker's grader process.
+    """
     from autograder.grading import TestSuite
     from autograder.sandbox.course_folders import start_sandbox
 
@@ -326,32 +331,44 @@ def _start_worker(coordinator: int, assignment_name: str, course: str, timeout: 
     _worker.update(assignment=assignment, sandbox=sandbox, timeout=timeout, plots=plots)
     try:
         _worker["suite"] = TestSuite(assignment)
-    except GradingError as error:  # said with each task: a pool whose initializer fails says only "broken"
+    except GradingError as error:
         _worker["broken"] = error
+
+
+def grade_in_worker(path: Path) -> Report:
+    """Grade one submission with this worker's zygote and suite; GradingError when the suite is broken."""
+    from autograder.grading import grade
+
+    return grade(_worker["assignment"], path, sandbox=_worker["sandbox"], suite=_suite(), timeout=_worker["timeout"],
+                 plots=_worker["plots"])
+
+
+def stop_worker() -> None:
+    """Stop this worker's zygote and remove its scratch folder."""
+    _worker["sandbox"].close()
 
 
 def _grade_one(entry: Entry, out: str, fingerprint: str) -> Outcome:
     """Grade one student and store their files; only the score travels back."""
-    from autograder.grading import grade
-
-    if "broken" in _worker:
-        raise _worker["broken"]
-    assignment = _worker["assignment"]
     started = time.monotonic()
-    if entry.path is None:
-        report = _problem_report(assignment, entry, started)
-    else:
-        report = grade(assignment, entry.path, sandbox=_worker["sandbox"], suite=_worker["suite"],
-                       timeout=_worker["timeout"], plots=_worker["plots"])
+    report = (grade_in_worker(entry.path) if entry.path is not None
+              else _problem_report(_worker["assignment"], entry, started))
     _store(Path(out), entry, fingerprint, report)
     return Outcome(entry.student, report.score, report.max_score, skipped=False)
 
 
 def _problem_report(assignment: Assignment, entry: Entry, started: float) -> Report:
     """Every test at 0 with the reason no submission could be graded."""
-    report = Report.ungraded(assignment.name, assignment.title, entry.origin, _worker["suite"].listing(),
-                             entry.problem)
+    report = Report.ungraded(assignment.name, assignment.title, entry.origin, _suite().listing(), entry.problem)
     return dataclasses.replace(report, duration=time.monotonic() - started)
+
+
+def _suite():
+    """This worker's suite; the GradingError that broke it, said with every task (a pool whose initializer fails
+    says only "broken")."""
+    if "broken" in _worker:
+        raise _worker["broken"]
+    return _worker["suite"]
 
 
 def _store(out: Path, entry: Entry, fingerprint: str, report: Report, files: dict[str, str] | None = None) -> None:
@@ -363,7 +380,7 @@ def _store(out: Path, entry: Entry, fingerprint: str, report: Report, files: dic
     write_files(folder, files or feedback_files(report))
     stored = {"student": entry.student, "origin": entry.origin, "hash": content_hash(entry), "suite": fingerprint,
               "report": report.to_dict()}
-    write_atomically(folder / GRADE_FILE, json.dumps(stored, indent=1) + "\n")
+    write_atomically(folder / GRADE_FILE, json.dumps(stored) + "\n")  # no indent: json's C encoder, 10x faster
 
 
 def default_jobs() -> int:

@@ -94,7 +94,7 @@ class Report:
 
     def to_dict(self) -> dict:
         """Plain data for JSON, e.g. to keep a batch's results on disk: each status as its value."""
-        return dataclasses.asdict(self, dict_factory=_plain)
+        return _plain(self)
 
     @classmethod
     def ungraded(cls, assignment: str, title: str, submission: str, tests, sentence: str,
@@ -113,6 +113,19 @@ class Report:
         return cls(**fields)
 
 
-def _plain(items: list[tuple[str, object]]) -> dict:
-    """Make a dict of a dataclass's fields with each Status as its value, so JSON holds no enum."""
-    return {key: value.value if isinstance(value, Status) else value for key, value in items}
+def _plain(value):
+    """What dataclasses.asdict makes of `value`, with each Status as its value, so JSON holds no enum; but without
+    copying: every leaf of a report is immutable, and asdict deep-copies each number of each plot, one by one."""
+    kind = type(value)
+    if kind in _LEAVES:  # exact types: a Status is a str too
+        return value
+    if kind is tuple or kind is list:
+        return kind(_plain(item) for item in value)
+    if kind is Status:
+        return value.value
+    if dataclasses.is_dataclass(value):
+        return {field.name: _plain(getattr(value, field.name)) for field in dataclasses.fields(value)}
+    return value
+
+
+_LEAVES = frozenset({str, float, int, bool, type(None)})

@@ -23,10 +23,23 @@ from autograder.sandbox.zygote_messages import (Config, ControlError, Ended, Qui
 DEFAULT_MEMORY = 3 * 2**30  # each process's address space
 START_TIMEOUT = 120.0  # the zygote imports torch; a cold disk cache can take a while
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]
-# The zygote's interpreter drops the current folder ('') from sys.path before importing anything: what -P does on
-# Python 3.11+, written so that Python 3.10 (Gradescope's default image) does it too.
-ZYGOTE_COMMAND = ("-c", "import sys; sys.path[:] = [p for p in sys.path if p]; "
-                        "from autograder.sandbox.zygote import main; main()")
+
+
+def fresh_python(module: str, function: str) -> tuple[str, ...]:
+    """The arguments that make a new interpreter call `module.function()`, dropping the current folder ('') from
+    sys.path before it imports anything: what -P does on Python 3.11+, written so that Python 3.10 (Gradescope's
+    default image) does it too."""
+    return "-c", f"import sys; sys.path[:] = [p for p in sys.path if p]; from {module} import {function}; {function}()"
+
+
+def fresh_environment() -> dict[str, str]:
+    """The whole environment of a grader process started afresh: grader_environment(), able to import this
+    autograder."""
+    return {**grader_environment(),
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(PACKAGE_ROOT), os.environ.get("PYTHONPATH")]))}
+
+
+ZYGOTE_COMMAND = fresh_python("autograder.sandbox.zygote", "main")
 
 
 class SandboxError(Exception):
@@ -125,10 +138,8 @@ class Sandbox:
 
 def _exec_zygote(theirs: socket.socket) -> subprocess.Popen:
     """Start the zygote as a new interpreter: from "/", with no current folder on its sys.path."""
-    environment = {**grader_environment(),
-                   "PYTHONPATH": os.pathsep.join(filter(None, [str(PACKAGE_ROOT), os.environ.get("PYTHONPATH")]))}
     return subprocess.Popen([sys.executable, *ZYGOTE_COMMAND, str(theirs.fileno())],
-                            pass_fds=[theirs.fileno()], env=environment, stdin=subprocess.DEVNULL, cwd="/")
+                            pass_fds=[theirs.fileno()], env=fresh_environment(), stdin=subprocess.DEVNULL, cwd="/")
 
 
 def _forked_zygote(theirs: socket.socket, config: Config) -> "_ForkedProcess":
