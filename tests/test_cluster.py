@@ -165,6 +165,25 @@ def test_a_grader_process_that_died_is_started_again(course, dask_cluster):
     assert [_scores(answer) for answer in answers] == [_scores(first)] * 4
 
 
+def test_a_worker_keeps_few_graders_however_many_batches_it_serves(course, dask_cluster):
+    assignment = load_assignment("assignment2", course)
+    files = cluster_module.course_files(assignment, suite_fingerprint(assignment))
+
+    def graders():
+        return {key[1]: grader.process.pid for key, grader in cluster_module._graders.items()}
+
+    with distributed.Client(dask_cluster.scheduler_address) as client:
+        worker = sorted(client.scheduler_info()["workers"])[0]
+        kept = []
+        for timeout in (TIMEOUT + 1, TIMEOUT + 2, TIMEOUT + 3):  # three batches, each with a grader of its own
+            client.submit(cluster_module.grade_bytes, files, "regularization.py", b"x = 1\n", timeout,
+                          workers=[worker], pure=False).result()
+            kept.append(client.run(graders, workers=[worker])[worker])
+    assert len(kept[-1]) == cluster_module.KEPT_GRADERS
+    assert set(kept[-1]) == {TIMEOUT + 2, TIMEOUT + 3}  # the least recently used one was stopped
+    assert not Path(f"/proc/{kept[1][TIMEOUT + 1]}").exists()
+
+
 def _scores(answer) -> list:
     return [(result["name"], result["status"], result["score"]) for result in answer["report"]["results"]]
 

@@ -156,7 +156,8 @@ def course_files(assignment: Assignment, fingerprint: str) -> CourseFiles:
 
 # ---------------------------------------------------------------------------------------------- worker side
 
-_graders: dict[tuple, "_Grader"] = {}
+_graders: dict[tuple, "_Grader"] = {}  # by (course fingerprint, timeout, plots), the last used last
+KEPT_GRADERS = 2  # per worker: a grader and its zygote hold ~350 MiB; a cluster may serve batch after batch
 _one_at_a_time = threading.Lock()  # a grader serves one submission at a time
 
 
@@ -173,7 +174,8 @@ def grade_bytes(course: CourseFiles, filename: str, data: bytes, timeout: float 
     key = (course.fingerprint, timeout, plots)
     with _one_at_a_time:
         for attempt in (1, 2):
-            grader = _graders.get(key) or _start_grader(course, timeout, plots, key)
+            grader = _graders.pop(key, None) or _start_grader(course, timeout, plots)
+            _graders[key] = grader
             try:
                 answer = grader.grade(filename, data)
                 break
@@ -204,13 +206,16 @@ class _Grader:
         return json.loads(self.connection.recv_bytes())
 
 
-def _start_grader(course: CourseFiles, timeout: float | None, plots: str, key: tuple) -> _Grader:
-    """Write the course's files to a private folder and start a grader process in it.
+def _start_grader(course: CourseFiles, timeout: float | None, plots: str) -> _Grader:
+    """Write the course's files to a folder of this worker's own and start a grader process in it, first stopping
+    the least recently used graders beyond KEPT_GRADERS.
 
     A fresh interpreter with one thread and the grader's environment alone, it forks its zygote, so that both share
     one import of torch, as a local batch's worker does: this multi-threaded worker never forks, and its own
     environment (a cluster's credentials) never reaches a child.
     """
+    for oldest in list(_graders)[:len(_graders) + 1 - KEPT_GRADERS]:
+        _stop_grader(oldest)
     folder = Path(tempfile.mkdtemp(prefix="grade-course-"))
     for relative, data in course.files:
         target = folder / relative
@@ -225,11 +230,7 @@ def _start_grader(course: CourseFiles, timeout: float | None, plots: str, key: t
          str(os.getpid()), course.assignment, "" if timeout is None else repr(timeout), plots],
         pass_fds=[theirs.fileno()], env=fresh_environment(), stdin=subprocess.DEVNULL, cwd=folder)
     theirs.close()
-    grader = _Grader(folder, process, Connection(ours.detach()))
-    if not _graders:
-        atexit.register(_stop_graders)
-    _graders[key] = grader
-    return grader
+    return _Grader(folder, process, Connection(ours.detach()))
 
 
 def _stop_grader(key: tuple) -> None:
@@ -244,6 +245,7 @@ def _stop_grader(key: tuple) -> None:
     shutil.rmtree(grader.folder, ignore_errors=True)
 
 
+@atexit.register
 def _stop_graders() -> None:
     for key in list(_graders):
         _stop_grader(key)
