@@ -323,7 +323,9 @@ def start_worker(coordinator: int, assignment_name: str, course: str, timeout: f
     from autograder.grading import TestSuite
     from autograder.sandbox.course_folders import start_sandbox
 
-    layers.die_with_parent(coordinator)  # the coordinator starts workers from its main thread only
+    # The kernel's signal follows the thread that started this process: a local coordinator's main thread, which
+    # lasts; or a Dask worker's task thread: should that one end, the grader dies and the worker starts another.
+    layers.die_with_parent(coordinator)
     os.setpgid(0, 0)  # out of the terminal's foreground group: a Ctrl-C or hang-up goes to the coordinator alone
     assignment = load_assignment(assignment_name, Path(course))
     # Forked before the suite loads any hidden test; its scratch in the batch's folder, removed with it.
