@@ -197,7 +197,7 @@ def seen():
 
 @pytest.mark.parametrize("fork, shared", [(True, True), (False, True), (True, False)])
 def test_a_grader_of_many_shares_pyplot_with_its_children_and_plotting_still_works(tmp_path, fork, shared):
-    """A batch worker (forking its zygote) or a cluster's (a fresh one) has the zygote import matplotlib.pyplot
+    """A batch worker (forking its zygote) or a notebook's kernel (a fresh one) has the zygote import matplotlib.pyplot
     (half a second per notebook otherwise): the child finds it loaded, on Agg, and a student's plot renders as it
     does in a child without it."""
     submission = tmp_path / "plotting.py"

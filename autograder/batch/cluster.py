@@ -38,7 +38,7 @@ from pathlib import Path
 
 from autograder.assignments import Assignment, GradingError
 from autograder.batch.discover import BatchInputError, Entry
-from autograder.batch.engine import REACHABLE, Outcome
+from autograder.batch.engine import REACHABLE, Outcome, grade_in_worker, start_worker, stop_worker
 from autograder.feedback import GRADER_FAULT
 from autograder.plotdata import PLOTS_FAILING
 from autograder.report import ERROR, Report
@@ -254,8 +254,6 @@ def _stop_graders() -> None:
 def serve_grader() -> None:
     """A grader process's life: start as a local batch's worker does, in the course folder it runs in, then grade
     each (file name, bytes) its Dask worker sends until the connection ends."""
-    from autograder.batch.engine import grade_in_worker, start_worker, stop_worker
-
     fd, parent, assignment, timeout, plots = sys.argv[1:]
     connection = Connection(int(fd))
     start_worker(int(parent), assignment, os.getcwd(), float(timeout) if timeout else None, os.getcwd(), plots)
@@ -266,12 +264,12 @@ def serve_grader() -> None:
             except EOFError:
                 return
             data = connection.recv_bytes()
-            connection.send_bytes(json.dumps(_grade_sent(filename, data, grade_in_worker)).encode())
+            connection.send_bytes(json.dumps(_grade_sent(filename, data)).encode())
     finally:
         stop_worker()
 
 
-def _grade_sent(filename: str, data: bytes, grade_in_worker) -> dict:
+def _grade_sent(filename: str, data: bytes) -> dict:
     """One submission's report as plain data and its feedback files; or the error that broke the suite, or that
     broke this one grading (the grader's own bug)."""
     from autograder.exporters.feedback_folder import feedback_files
